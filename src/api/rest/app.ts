@@ -1,0 +1,40 @@
+/** The express application: probes, metrics, authenticated /v1 routes, JSON errors. */
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../observability/logger.js';
+import type { InventoryService } from '../../services/inventory-service.js';
+import { requireBearer, type TokenResolver } from './auth.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { healthRoutes, type Readiness } from './routes/health.js';
+import { institutionRoutes, type InstitutionReader } from './routes/institutions.js';
+import { inventoryRoutes } from './routes/inventory.js';
+
+/** Everything the REST layer needs; main.ts provides it. */
+export interface RestDeps {
+  log: Logger;
+  metrics: Registry;
+  bodyLimitBytes: number;
+  readiness: () => Promise<Readiness>;
+  resolveToken: TokenResolver;
+  inventory: InventoryService;
+  institutions: InstitutionReader;
+}
+
+/** Build the express app (not listening). */
+export function createApp(deps: RestDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: deps.bodyLimitBytes }));
+  app.use(healthRoutes(deps));
+
+  const v1 = express.Router();
+  v1.use(requireBearer(deps.resolveToken));
+  v1.use(inventoryRoutes(deps.inventory));
+  v1.use(institutionRoutes(deps.institutions));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,18 @@
+/** GET /v1/sites and GET /v1/clusters. */
+import { Router } from 'express';
+import type { InventoryService } from '../../../services/inventory-service.js';
+import { onlyParams } from '../query.js';
+
+/** Sites and clusters (with pools and live free/total GPUs). */
+export function inventoryRoutes(inventory: InventoryService): Router {
+  const r = Router();
+  r.get('/sites', async (req, res) => {
+    onlyParams(req.query, []);
+    res.json({ items: await inventory.listSites() });
+  });
+  r.get('/clusters', async (req, res) => {
+    onlyParams(req.query, []);
+    res.json({ items: await inventory.listClusters() });
+  });
+  return r;
+}

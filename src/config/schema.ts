@@ -1,0 +1,80 @@
+/**
+ * The configuration schema: every key ncg understands, its type and its default.
+ * Objects are strict, so an unknown key anywhere is an error that names it.
+ */
+import { z } from 'zod';
+
+/** Numbers may arrive as strings from the environment or flags; anything not a finite number stays invalid. */
+const num = () => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'expected a number' }).finite());
+const int = () => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'expected a whole number' }).int('expected a whole number'));
+const bool = () =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string') return v;
+    const s = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off'].includes(s)) return false;
+    return v;
+  }, z.boolean({ error: 'expected true or false' }));
+const port = () => int().pipe(z.number().min(1, 'expected a TCP port 1–65535').max(65535, 'expected a TCP port 1–65535'));
+
+/** Log levels pino understands. */
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const weights = z.strictObject({
+  fairshare: num().pipe(z.number().min(0)).default(10_000),
+  age: num().pipe(z.number().min(0)).default(1_000),
+  qos: num().pipe(z.number().min(0)).default(2_000),
+  size: num().pipe(z.number().min(0)).default(500),
+});
+
+const scheduler = z.strictObject({
+  /** Maximum seconds between cycles; events trigger cycles sooner. */
+  intervalSeconds: num().pipe(z.number().positive()).default(10),
+  halfLifeDays: num().pipe(z.number().positive()).default(7),
+  maxAgeDays: num().pipe(z.number().positive()).default(7),
+  weights: weights.default(weights.parse({})),
+  backfillDepth: int().pipe(z.number().min(0)).default(50),
+  borrowing: bool().default(true),
+  reclaim: bool().default(true),
+  nominalShareBy: z.enum(['total', 'gpuType']).default('total'),
+});
+
+/** The whole configuration. */
+export const configSchema = z.strictObject({
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: port().default(8080),
+      /** Largest accepted request body, bytes. */
+      bodyLimitBytes: int().pipe(z.number().min(1024)).default(1_048_576),
+    })
+    .default({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 1_048_576 }),
+  grpc: z.strictObject({ host: z.string().min(1).default('0.0.0.0'), port: port().default(50051) }).default({ host: '0.0.0.0', port: 50051 }),
+  database: z
+    .strictObject({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL (leave unset for the embedded database)')
+        .optional(),
+    })
+    .default({}),
+  dataDir: z.string().min(1).default('./.ncg'),
+  sim: z
+    .strictObject({
+      speed: num().pipe(z.number().positive('expected a positive multiplier')).default(1),
+      /** Run time of a sim job that carries no `sim` block. */
+      defaultDurationSeconds: num().pipe(z.number().positive()).default(600),
+    })
+    .default({ speed: 1, defaultDurationSeconds: 600 }),
+  log: z.strictObject({ level: z.enum(logLevels).default('info') }).default({ level: 'info' }),
+  scheduler: scheduler.default(scheduler.parse({})),
+  grid: z
+    .strictObject({
+      /** Seed an empty database with the national grid on first start. */
+      seed: z.enum(['national', 'none']).default('national'),
+    })
+    .default({ seed: 'national' }),
+});
+
+/** A validated configuration. */
+export type Config = z.infer<typeof configSchema>;

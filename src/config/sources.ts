@@ -1,0 +1,39 @@
+/**
+ * Where configuration values come from besides the file: NCG_* environment variables and command-line flags.
+ * Each maps to one dotted key of the schema.
+ */
+
+/** Environment variables that set configuration keys. */
+export const envKeys: Readonly<Record<string, string>> = {
+  NCG_HTTP_HOST: 'http.host',
+  NCG_HTTP_PORT: 'http.port',
+  NCG_HTTP_BODY_LIMIT_BYTES: 'http.bodyLimitBytes',
+  NCG_GRPC_HOST: 'grpc.host',
+  NCG_GRPC_PORT: 'grpc.port',
+  DATABASE_URL: 'database.url',
+  NCG_DATA_DIR: 'dataDir',
+  NCG_SIM_SPEED: 'sim.speed',
+  NCG_SIM_DEFAULT_DURATION_SECONDS: 'sim.defaultDurationSeconds',
+  NCG_LOG_LEVEL: 'log.level',
+  NCG_SCHEDULER_INTERVAL_SECONDS: 'scheduler.intervalSeconds',
+  NCG_SCHEDULER_HALF_LIFE_DAYS: 'scheduler.halfLifeDays',
+  NCG_SCHEDULER_BACKFILL_DEPTH: 'scheduler.backfillDepth',
+  NCG_GRID_SEED: 'grid.seed',
+};
+
+/**
+ * NCG_* variables that are read elsewhere (the CLI, tests, fault injection) and are not server configuration.
+ * Any other NCG_* variable is a typo and stops the server.
+ */
+export const envNotConfig: readonly (string | RegExp)[] = ['NCG_CONFIG', 'NCG_URL', 'NCG_TOKEN', 'NCG_REQUIRE_SERVICES', /^NCG_TEST_/, /^NCG_FAULT_/, /^NCG_BENCH_/];
+
+/** Command-line flags (`--http-port 9000`) that set configuration keys. */
+export const flagKeys: Readonly<Record<string, string>> = {
+  'http-host': 'http.host',
+  'http-port': 'http.port',
+  'grpc-port': 'grpc.port',
+  'database-url': 'database.url',
+  'data-dir': 'dataDir',
+  'sim-speed': 'sim.speed',
+  'log-level': 'log.level',
+};

@@ -1,0 +1,22 @@
+/**
+ * ncg's own Prometheus metrics (prom-client). One registry per server instance so tests can run several
+ * servers in one process without metric-name clashes.
+ */
+import { Registry, Gauge, collectDefaultMetrics } from 'prom-client';
+
+/** Version of the running build, reported by ncg_build_info. */
+export const NCG_VERSION = '0.1.0';
+
+/** A registry with process default metrics and ncg_build_info. */
+export function createMetricsRegistry(info: { database: string; grid: string }): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ncg_process_' });
+  const build = new Gauge({
+    name: 'ncg_build_info',
+    help: 'Build and runtime information of this ncg process (value is always 1).',
+    labelNames: ['version', 'node_version', 'database', 'grid'] as const,
+    registers: [registry],
+  });
+  build.set({ version: NCG_VERSION, node_version: process.version, database: info.database, grid: info.grid }, 1);
+  return registry;
+}

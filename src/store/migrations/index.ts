@@ -1,0 +1,18 @@
+/**
+ * Every migration this build knows, in order. Listed statically (no directory scan) so they ship inside
+ * the compiled build and the bundle. Forward-only: add a new NNNN_name.ts, never edit a shipped one.
+ */
+import type { Migration } from 'kysely';
+import { migration0001Grid } from './0001_grid.js';
+import { migration0002Jobs } from './0002_jobs.js';
+import { migration0003AppendOnly } from './0003_append_only.js';
+
+/** Migrations by name; names sort in the order they apply. */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_grid': migration0001Grid,
+  '0002_jobs': migration0002Jobs,
+  '0003_append_only': migration0003AppendOnly,
+};
+
+/** The names of all known migrations, in order. */
+export const knownMigrationNames: readonly string[] = Object.keys(migrations).sort();

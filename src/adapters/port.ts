@@ -89,6 +89,15 @@ export interface ClusterAdapter {
   find(idempotencyKey: string): Promise<ExternalJobStatus | undefined>;
   /** Cheap reachability probe. */
   health(): Promise<ClusterHealth>;
+  /**
+   * Optional: subscribe to job state changes as the backend sees them (sim clusters, Kubernetes watches),
+   * so the control loop can react before its next poll. Events are hints: `status()` stays the truth, and a
+   * backend may drop events (e.g. while unreachable). Returns an unsubscribe function.
+   */
+  watch?(listener: JobStatusListener): () => void;
   /** Release timers and connections. */
   close(): Promise<void>;
 }
+
+/** Receives each job status change a backend observes. */
+export type JobStatusListener = (status: ExternalJobStatus) => void;

@@ -200,17 +200,19 @@ export async function transitionJobs(db: Db, transitions: Transition[]): Promise
   return db.transaction().execute(async (tx) => {
     const moved = new Set<string>();
     for (const t of transitions) {
-      const prev = await tx
+      // Lock the row and read its state so the event records the real `from`, then move it.
+      const current = await tx.selectFrom('jobs').select('state').where('id', '=', t.jobId).forUpdate().executeTakeFirst();
+      if (!current || !t.from.includes(current.state)) continue;
+      await tx
         .updateTable('jobs')
         .set({ ...patchColumns(t.patch ?? {}), state: t.to, updated_at: sql<Date>`now()` })
         .where('id', '=', t.jobId)
-        .where('state', 'in', t.from)
-        .returning(['id'])
-        .executeTakeFirst();
-      if (!prev) continue;
+        .execute();
       moved.add(t.jobId);
-      const from = t.from.length === 1 ? t.from[0]! : null;
-      await tx.insertInto('job_events').values({ job_id: t.jobId, from_state: from, to_state: t.to, at: date(t.at), reason: t.reason ?? null, data: json(t.data ?? {}) }).execute();
+      await tx
+        .insertInto('job_events')
+        .values({ job_id: t.jobId, from_state: current.state, to_state: t.to, at: date(t.at), reason: t.reason ?? null, data: json(t.data ?? {}) })
+        .execute();
     }
     return moved;
   });

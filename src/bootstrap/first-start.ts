@@ -1,0 +1,44 @@
+/**
+ * What happens the first time ncg starts on an empty database: seed the national grid, then mint a
+ * national-admin API token, write it to `<dataDir>/admin-token` (mode 0600) and hand it back to be printed once.
+ */
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GridSeed } from '../seed/types.js';
+import { createApiToken, isEmpty, listUsers, writeGridSeed, type SeedCounts } from '../store/index.js';
+import type { Db } from '../store/rows.js';
+
+/** Name of the file that holds the national-admin token. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+/** What a first start did. */
+export interface FirstStartResult {
+  seeded?: SeedCounts;
+  /** The new national-admin token (shown once), and where it was written. */
+  adminToken?: { secret: string; path: string };
+}
+
+/** Seed an empty database with `seed` and write a national-admin token; a no-op on a database already used. */
+export async function firstStart(db: Db, seed: () => GridSeed, dataDir: string, nowMs: number): Promise<FirstStartResult> {
+  if (!(await isEmpty(db))) return {};
+  const seeded = await writeGridSeed(db, seed(), nowMs);
+  const adminToken = await writeAdminToken(db, dataDir, nowMs);
+  return adminToken ? { seeded, adminToken } : { seeded };
+}
+
+/** Mint a token for the first national admin and write it to `<dataDir>/admin-token` with mode 0600. */
+export async function writeAdminToken(db: Db, dataDir: string, nowMs: number): Promise<{ secret: string; path: string } | undefined> {
+  const [admin] = await listUsers(db, { role: 'national-admin' });
+  if (!admin) return undefined;
+  const token = await createApiToken(db, { userId: admin.id, name: 'embedded national admin' }, nowMs);
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, ADMIN_TOKEN_FILE);
+  writeFileSync(path, `${token.secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600); // writeFileSync keeps an existing file's mode; make sure it is private.
+  return { secret: token.secret, path };
+}
+
+/** True when an admin token file exists in the data directory. */
+export function adminTokenFileExists(dataDir: string): boolean {
+  return existsSync(join(dataDir, ADMIN_TOKEN_FILE));
+}

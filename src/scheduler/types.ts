@@ -165,6 +165,8 @@ export interface Reservation {
   clusterId: string;
   poolId: string;
   startAt: number;
+  /** The nodes held for it (each with the job's GPUs per node). */
+  nodeNames?: string[];
 }
 
 /** The one reason a job is still pending, with the data behind it. */

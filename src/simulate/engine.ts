@@ -1,0 +1,155 @@
+/**
+ * The discrete-event loop. Simulated time jumps from event to event (submits in trace order merged with a
+ * heap of finishes, rate-limited cycles and budget period boundaries); every instant at which something
+ * happened gets one scheduling cycle of the real core (`runCycle`), after all events of that instant are
+ * applied. Preemptions stop their victims at once and the core runs again at the same instant, which is when
+ * the beneficiary is dispatched. No clock, no I/O, no randomness: the same input gives the same run.
+ *
+ * Cycles are skipped when nothing could change: nobody pending, or no node with as many free GPUs as the
+ * smallest pending per-node request and nothing borrowed to reclaim.
+ */
+import { runCycle } from '../scheduler/cycle.js';
+import type { SchedulerSnapshot } from '../scheduler/types.js';
+import { buildAccountTree, buildBudgets } from './accounts.js';
+import { BudgetLedger } from './budget-ledger.js';
+import { EventQueue } from './event-queue.js';
+import type { SimPolicy } from './policy-loader.js';
+import { Recorder } from './recorder.js';
+import { JobTable } from './job-table.js';
+import type { SimGrid } from './sim-grid.js';
+import { SimPools } from './sim-pools.js';
+import { UsageTracker } from './usage-tracker.js';
+import type { SimJob } from './workload-mapping.js';
+
+/** Progress of a run, for the progress bar. */
+export interface SimProgress {
+  now: number;
+  done: number;
+  total: number;
+}
+
+/** Run options. */
+export interface SimOptions {
+  /** Called after every ~1 % of jobs finished. */
+  onProgress?: (p: SimProgress) => void;
+}
+
+/** The outcome of one run: the jobs, what was recorded, and the run's frame. */
+export interface SimResult {
+  jobs: readonly SimJob[];
+  recorder: Recorder;
+  /** First submit (epoch ms). */
+  start: number;
+  /** Last event processed (epoch ms). */
+  end: number;
+  capacityGpus: number;
+  budgetPeriodSeconds: number;
+  /** Jobs still pending when no event could change anything any more. */
+  unfinished: number;
+}
+
+/** Rounds of cycle → preempt → cycle at one instant; a guard against ping-pong, never reached in practice. */
+const MAX_ROUNDS_PER_INSTANT = 8;
+
+/** Simulate `jobs` (sorted by submit time) on `grid` under `policy`. */
+export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPolicy, options: SimOptions = {}): SimResult {
+  const sched = policy.scheduler;
+  const start = jobs[0]?.submitAt ?? 0;
+  const pools = new SimPools(grid);
+  const usage = new UsageTracker(sched.halfLifeSeconds);
+  const { budgets, periodSeconds } = buildBudgets(grid, policy);
+  const ledger = new BudgetLedger(budgets, start);
+  const accounts = buildAccountTree(grid, policy, jobs);
+  const rec = new Recorder(jobs.length);
+  const table = new JobTable(jobs, pools, usage, ledger, rec);
+  const queue = new EventQueue();
+  const intervalMs = policy.cycleIntervalSeconds * 1000;
+  const progressStep = Math.max(1, Math.floor(jobs.length / 100));
+  let nextSubmit = 0;
+  let lastCycle = -Infinity;
+  let cycleQueued = false;
+  let dirty = false;
+  let period = 0;
+  let budgetBlocked = false;
+  let now = start;
+  let reported = 0;
+  if (ledger.active) queue.push(start + periodSeconds * 1000, { kind: 'budget-period', period: 1 });
+
+  const cycleAt = (t: number): void => {
+    for (let round = 0; round < MAX_ROUNDS_PER_INSTANT; round++) {
+      if (!table.canChange(sched.reclaim)) {
+        if (round === 0) rec.skippedInstants++;
+        return;
+      }
+      if (round === 0) rec.cycleInstants++;
+      const snapshot: SchedulerSnapshot = {
+        now: t,
+        policy: sched,
+        accounts,
+        usage: usage.snapshot(t),
+        budgets: ledger.snapshot(t),
+        pools: pools.pools,
+        running: table.running,
+        pending: table.pending,
+      };
+      const d = runCycle(snapshot);
+      rec.cycles++;
+      budgetBlocked = false;
+      for (const v of d.pending) {
+        if (v.reason !== 'BudgetExhausted') continue;
+        budgetBlocked = true;
+        rec.budgetHeld(table.jobOf(v.jobId), period, t);
+      }
+      for (const x of d.dispatch) table.start(x, t, (j, at, run) => queue.push(at, { kind: 'finish', jobIndex: j, run }));
+      table.compactPending();
+      if (d.preempt.length === 0) return;
+      for (const p of d.preempt) table.preempt(p.jobId, t);
+    }
+  };
+
+  for (;;) {
+    const tq = queue.peekTime();
+    const ts = nextSubmit < jobs.length ? jobs[nextSubmit]!.submitAt : undefined;
+    if (tq === undefined && ts === undefined) break;
+    const t = tq === undefined ? ts! : ts === undefined ? tq : Math.min(tq, ts);
+    now = t;
+    while (nextSubmit < jobs.length && jobs[nextSubmit]!.submitAt === t) {
+      table.submit(jobs[nextSubmit++]!, t);
+      dirty = true;
+    }
+    while (queue.peekTime() === t) {
+      const e = queue.pop()!.event;
+      if (e.kind === 'finish') {
+        if (table.finish(e.jobIndex, e.run, t)) dirty = true;
+      } else if (e.kind === 'cycle') {
+        cycleQueued = false;
+      } else {
+        period = e.period;
+        ledger.newPeriod(t);
+        dirty = true;
+        // Keep the periods coming only while something can still happen (or budgets are what holds jobs).
+        if (nextSubmit < jobs.length || table.running.length > 0 || budgetBlocked) {
+          queue.push(start + (e.period + 1) * periodSeconds * 1000, { kind: 'budget-period', period: e.period + 1 });
+        }
+      }
+    }
+    if (dirty) {
+      const earliest = lastCycle + intervalMs;
+      if (t >= earliest) {
+        const before = rec.cycles;
+        cycleAt(t);
+        if (rec.cycles > before) lastCycle = t;
+        dirty = false;
+      } else if (!cycleQueued) {
+        queue.push(earliest, { kind: 'cycle' });
+        cycleQueued = true;
+      }
+    }
+    if (options.onProgress && table.done - reported >= progressStep) {
+      reported = table.done;
+      options.onProgress({ now: t, done: table.done, total: jobs.length });
+    }
+  }
+  options.onProgress?.({ now, done: table.done, total: jobs.length });
+  return { jobs, recorder: rec, start, end: now, capacityGpus: pools.capacity, budgetPeriodSeconds: periodSeconds, unfinished: table.pending.length };
+}

@@ -8,6 +8,8 @@ export const httpStatusOf: Readonly<Record<DomainErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   budget_exhausted: 422,
+  // well-formed but impossible here (e.g. more GPUs per node than any node has)
+  unprocessable: 422,
   unavailable: 503,
 };
 
@@ -19,5 +21,6 @@ export const grpcStatusOf: Readonly<Record<DomainErrorCode, number>> = {
   not_found: 5, // NOT_FOUND
   conflict: 6, // ALREADY_EXISTS
   budget_exhausted: 9, // FAILED_PRECONDITION
+  unprocessable: 9, // FAILED_PRECONDITION: the grid as it is cannot run it
   unavailable: 14, // UNAVAILABLE
 };

@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | 'forbidden'
   | 'unauthenticated'
   | 'budget_exhausted'
+  | 'unprocessable'
   | 'unavailable';
 
 /** A field-level problem inside an `invalid` error, so clients can show every bad field at once. */

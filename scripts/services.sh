@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start, stop and inspect the real services ncg's tests use, on this host:
-#   scripts/services.sh up|down|status <service…>
-# Services: postgres. Each `up` is idempotent and waits until the service answers.
+#   scripts/services.sh up|down|status|restart <service…>
+# Services: postgres, slurm (scripts/services/slurm.sh), slurmrestd (only Slurm's REST daemon, for tests
+# that kill and restart it; NCG_SLURMRESTD_PORT picks the instance). Each `up` is idempotent and waits
+# until the service answers.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-status}"; shift || true
@@ -28,10 +30,21 @@ postgres_down() {
   echo "postgres: left running (it is the machine's service, not started by ncg)"
 }
 postgres_status() { if pg_answers; then echo "postgres: up"; else echo "postgres: down"; fi; }
+postgres_restart() { postgres_up; }
+
+# shellcheck source=scripts/services/slurm.sh
+. "$here/services/slurm.sh"
+slurm_restart() { slurm_down && slurm_up; }
+slurmrestd_restart() { slurmrestd_down && slurmrestd_up; }
+
+case "$cmd" in
+  up | down | status | restart) ;;
+  *) echo "usage: scripts/services.sh up|down|status|restart <service…>" >&2; exit 2 ;;
+esac
 
 for svc in "$@"; do
   case "$svc" in
-    postgres) "postgres_${cmd}" ;;
-    *) echo "unknown service: $svc (known: postgres)" >&2; exit 2 ;;
+    postgres | slurm | slurmrestd) "${svc}_${cmd}" ;;
+    *) echo "unknown service: $svc (known: postgres, slurm, slurmrestd)" >&2; exit 2 ;;
   esac
 done

@@ -107,7 +107,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   }
   log.info(
     { url: `http://${config.http.host}:${http.port}`, database: database.location, clusters: adapters.size },
-    `ncg listening on http://${config.http.host}:${http.port} — ${embedded ? 'embedded database (PGlite)' : 'PostgreSQL'} at ${database.location}; ${adapters.size} simulated clusters`,
+    `ncg listening on http://${config.http.host}:${http.port} — ${embedded ? 'embedded database' : 'PostgreSQL'} (${database.location}); ${adapters.size} simulated clusters`,
   );
 
   let closing: Promise<void> | undefined;

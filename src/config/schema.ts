@@ -15,7 +15,8 @@ const bool = () =>
     if (['0', 'false', 'no', 'off'].includes(s)) return false;
     return v;
   }, z.boolean({ error: 'expected true or false' }));
-const port = () => int().pipe(z.number().min(1, 'expected a TCP port 1–65535').max(65535, 'expected a TCP port 1–65535'));
+// Port 0 asks the OS for a free port (tests run several servers at once).
+const port = () => int().pipe(z.number().min(0, 'expected a TCP port 0–65535').max(65535, 'expected a TCP port 0–65535'));
 
 /** Log levels pino understands. */
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
 
   it('names the key and its source for a bad value', () => {
     expect(problemsOf(() => loadConfig({ env: { NCG_HTTP_PORT: 'abc' } }))).toEqual(['http.port (NCG_HTTP_PORT="abc"): expected a whole number']);
-    expect(problemsOf(() => loadConfig({ env: { NCG_HTTP_PORT: '70000' } }))[0]).toMatch(/^http\.port .*1–65535/);
+    expect(problemsOf(() => loadConfig({ env: { NCG_HTTP_PORT: '70000' } }))[0]).toMatch(/^http\.port .*0–65535/);
     expect(problemsOf(() => loadConfig({ env: { DATABASE_URL: 'mysql://db' } }))[0]).toMatch(/^database\.url .*postgres:\/\//);
   });
 

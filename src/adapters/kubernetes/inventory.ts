@@ -89,7 +89,9 @@ export function buildInventory(nodes: readonly V1Node[], pods: readonly V1Pod[],
     const state: NodeState = { name, totalGpus: total, freeGpus: healthy ? Math.max(0, total - (used.get(name) ?? 0)) : 0, healthy };
     pool.nodes.push(state);
   }
-  const out = [...pools.values()].sort((a, b) => a.name.localeCompare(b.name));
-  for (const p of out) p.nodes.sort((a, b) => a.name.localeCompare(b.name));
+  // Code-point order, not locale order: the same cluster must list the same way on every host.
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const out = [...pools.values()].sort(byName);
+  for (const p of out) p.nodes.sort(byName);
   return out;
 }

@@ -40,7 +40,11 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Responses whose answer a fault swallows: the work is done, the connection is cut instead. */
+const swallowed = new WeakSet<ServerResponse>();
+
 function send(res: ServerResponse, code: number, body: unknown): void {
+  if (swallowed.has(res)) return void res.socket?.destroy();
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -85,6 +89,7 @@ async function handle(deps: ApiServerDeps, watches: Set<OpenWatch>, req: Incomin
   const url = new URL(req.url ?? '/', 'http://fake');
   const fault = deps.faults.check(req, url);
   if (fault.reset) return void req.socket.destroy();
+  if (fault.loseAnswer) swallowed.add(res);
   if (req.headers.authorization !== `Bearer ${deps.token}`) throw new HttpStatusError('Unauthorized', 'Unauthorized');
   if (fault.errorCode !== undefined) return send(res, fault.errorCode, { ...failure('InternalError', 'injected fault: etcdserver: request timed out'), code: fault.errorCode });
   if (url.pathname === '/version') return send(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0-ncg-fake' });

@@ -38,6 +38,7 @@ export class FakeFaults {
   private readonly errors: Armed[] = [];
   private readonly resets: Armed[] = [];
   private readonly gone: Armed[] = [];
+  private readonly lostAnswers: Armed[] = [];
   private readonly badImages = new Set<string>();
   /** Requests seen, as `METHOD path` → count (watches as `WATCH path`). */
   readonly requests = new Map<string, number>();
@@ -50,6 +51,14 @@ export class FakeFaults {
   /** The next `n` matching requests have their connection destroyed before any answer. */
   resetNext(n: number, match: RequestMatch = {}): void {
     this.resets.push({ left: n, match });
+  }
+
+  /**
+   * The next `n` matching requests are carried out, then their connection is destroyed instead of answered:
+   * the write happened but the client never hears of it (the case idempotency keys exist for).
+   */
+  loseAnswerNext(n: number, match: RequestMatch = {}): void {
+    this.lostAnswers.push({ left: n, match });
   }
 
   /** The next `n` watches that ask for a resourceVersion get 410 Gone, whatever the history holds. */
@@ -68,7 +77,7 @@ export class FakeFaults {
   }
 
   /** Server side: count the request and say which fault, if any, applies. */
-  check(req: IncomingMessage, url: URL): { reset: boolean; errorCode?: number; gone: boolean } {
+  check(req: IncomingMessage, url: URL): { reset: boolean; errorCode?: number; gone: boolean; loseAnswer?: boolean } {
     const isWatch = ['1', 'true'].includes(url.searchParams.get('watch') ?? '');
     const label = `${isWatch ? 'WATCH' : req.method} ${url.pathname}`;
     this.requests.set(label, (this.requests.get(label) ?? 0) + 1);
@@ -76,7 +85,7 @@ export class FakeFaults {
     const err = take(this.errors, req, url);
     if (err) return { reset: false, errorCode: err.code, gone: false };
     const gone = url.searchParams.has('resourceVersion') && isWatch ? take(this.gone, req, url) !== undefined : false;
-    return { reset: false, gone };
+    return { reset: false, gone, loseAnswer: take(this.lostAnswers, req, url) !== undefined };
   }
 
   /** How many requests matched `METHOD path` so far. */

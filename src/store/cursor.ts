@@ -32,8 +32,10 @@ export function decodeCursor(cursor: string): string {
   const bad = () => DomainError.invalid('cursor is not one this server issued; pass nextCursor from the previous page unchanged', [{ path: 'cursor', message: 'malformed cursor' }]);
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith('v1:') || text.length === 3 || encodeCursor(text.slice(3)) !== cursor) throw bad();
-  return text.slice(3);
+  const id = text.slice(3);
+  // Control characters never occur in ids, and PostgreSQL rejects NUL in text with an unmapped error.
+  if (!text.startsWith('v1:') || id.length === 0 || [...id].some((ch) => ch.charCodeAt(0) < 0x20) || encodeCursor(id) !== cursor) throw bad();
+  return id;
 }
 
 /** Check `limit` (integer 1–500, default 100) or throw DomainError `invalid` naming `limit`. */

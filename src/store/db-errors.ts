@@ -20,6 +20,7 @@ const SQLSTATE = {
   checkViolation: '23514',
   notNullViolation: '23502',
   invalidText: '22P02',
+  badCharacter: '22021', // e.g. a NUL byte in text
   appendOnly: 'NCG01', // raised by ncg_refuse_change() (migration 0003)
 } as const;
 
@@ -44,6 +45,7 @@ export function mapDbError(err: unknown): unknown {
     case SQLSTATE.checkViolation:
     case SQLSTATE.notNullViolation:
     case SQLSTATE.invalidText:
+    case SQLSTATE.badCharacter:
       return DomainError.invalid(`rejected by the database: ${e.message}`, [], details);
     default:
       return err;

@@ -25,7 +25,7 @@ export type Serial = ColumnType<number, never, never>;
 export interface SitesTable { id: string; name: string; city: string; province: string; tier: SiteTier; created_at: CreatedAt }
 
 export interface ClustersTable {
-  id: string; site_id: string; name: string; kind: ClusterKind; state: ClusterState;
+  id: string; site_id: string; name: string; kind: ClusterKind; state: Generated<ClusterState>;
   config: JsonDefault<Record<string, unknown>>; created_at: CreatedAt;
 }
 
@@ -59,14 +59,14 @@ export interface ApiTokensTable {
 
 export interface AllocationsTable {
   id: string; institution_id: string; project_id: string | null; period_start: Timestamp; period_end: Timestamp;
-  gpu_hours: number; kind: BudgetKind; grace_pct: number; max_concurrent_gpus: number | null; may_borrow: boolean;
+  gpu_hours: number; kind: BudgetKind; grace_pct: Generated<number>; max_concurrent_gpus: number | null; may_borrow: Generated<boolean>;
   created_at: CreatedAt;
 }
 
 export interface JobsTable {
   id: string; institution_id: string; project_id: string; user_id: string; spec: Json<JobSpec>;
   gpu_types: string[]; nodes: number; gpus_per_node: number; walltime_seconds: number; qos: Qos;
-  state: JobState; submitted_at: Timestamp; started_at: Timestamp | null; ended_at: Timestamp | null;
+  state: Generated<JobState>; submitted_at: Timestamp; started_at: Timestamp | null; ended_at: Timestamp | null;
   cluster_id: string | null; pool_id: string | null; node_names: string[] | null; borrowed: Generated<boolean>;
   exit_code: number | null; reason: string | null; reason_data: Json<Record<string, unknown>> | null;
   /** The submitter's idempotency key: unique per user. */

@@ -66,6 +66,11 @@ export class FakeFaults {
     this.gone.push({ left: n, match: { ...match, watch: true } });
   }
 
+  /** Disarm every request knob (errors, resets, lost answers, forced 410s). */
+  clear(): void {
+    for (const list of [this.errors, this.resets, this.gone, this.lostAnswers]) list.length = 0;
+  }
+
   /** Pods with this image never start: ErrImagePull, then ImagePullBackOff. */
   failImagePull(image: string): void {
     this.badImages.add(image);

@@ -4,6 +4,7 @@
  * builds it from a real one, and a wait that polls in real time while the fake clock runs fast.
  */
 import { createKubernetesAdapter, type KubernetesClusterAdapter, type KubernetesClusterConfigInput } from '../../../src/adapters/kubernetes/index.js';
+import type { ClusterAdapter, ExternalJobState, ExternalJobStatus, SubmitRequest } from '../../../src/adapters/port.js';
 import type { AdapterHarness, ExpectedPool } from '../../helpers/adapter-contract.js';
 import { FakeKubernetes, type FakeClusterOptions } from '../../helpers/k8s-fake/fake-cluster.js';
 import type { FakeNodeSpec } from '../../helpers/k8s-fake/nodes.js';
@@ -74,4 +75,53 @@ export async function fakeContractHarness(speed = 100): Promise<AdapterHarness> 
     waitFor: (probe, what) => pollFor(probe, what),
     close: () => setup.close(),
   };
+}
+
+/** What a test job should look like on the fake. */
+export interface FakeJobOptions {
+  jobId?: string;
+  institutionId?: string;
+  nodes?: string[];
+  gpusPerNode?: number;
+  /** Fake seconds the pods run. */
+  durationSeconds?: number;
+  exitCode?: number;
+  walltimeSeconds?: number;
+  image?: string;
+  poolName?: string;
+}
+
+/** A submit request for the fake's H100 pool (one node, one GPU, 30 fake seconds by default). */
+export function fakeRequest(key: string, o: FakeJobOptions = {}): SubmitRequest {
+  const nodes = o.nodes ?? ['gpu-h100-1'];
+  return {
+    idempotencyKey: key,
+    jobId: o.jobId ?? `job-${key}`,
+    institutionId: o.institutionId ?? 'nust',
+    projectId: 'p-1',
+    userId: 'u-1',
+    poolName: o.poolName ?? 'NVIDIA-H100-80GB-HBM3',
+    nodeNames: nodes,
+    spec: {
+      name: 'test',
+      projectId: 'p-1',
+      gpuTypes: ['h100-80gb'],
+      nodes: nodes.length,
+      gpusPerNode: o.gpusPerNode ?? 1,
+      cpusPerNode: 4,
+      memoryGbPerNode: 16,
+      walltimeSeconds: o.walltimeSeconds ?? 3600,
+      qos: 'normal',
+      ...(o.image ? { image: o.image } : {}),
+      sim: { durationSeconds: o.durationSeconds ?? 30, exitCode: o.exitCode ?? 0 },
+    },
+  };
+}
+
+/** Wait until the adapter reports one of `states` for `key`. */
+export function stateOf(adapter: ClusterAdapter, key: string, states: ExternalJobState[], limitMs = 10_000): Promise<ExternalJobStatus> {
+  return pollFor(async () => {
+    const [s] = await adapter.status([key]);
+    return s && states.includes(s.state) ? s : undefined;
+  }, `${key} to reach ${states.join('/')}`, limitMs);
 }

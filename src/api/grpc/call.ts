@@ -1,0 +1,90 @@
+/**
+ * What every ncg.v1 handler does around its own work: refuse an undecodable request, authenticate the
+ * bearer token in the `authorization` metadata, and turn whatever is thrown into a status through
+ * errors.ts. A handler built here never throws into grpc-js, so nothing a client sends can crash the
+ * process.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { DomainError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
+import { toServiceError, type ErrorLog } from './errors.js';
+import { isUndecodable, undecodableReason } from './safe-decode.js';
+
+/** Resolves a presented secret to a principal; undefined when unknown, revoked or expired. */
+export type TokenResolver = (secret: string) => Promise<Principal | undefined>;
+
+/** What the wrappers need. */
+export interface CallContext {
+  resolveToken: TokenResolver;
+  log: ErrorLog;
+}
+
+/** A decoded request (proto-loader objects with camelCase fields). */
+export type Request = Record<string, unknown>;
+
+/** The principal behind `authorization: Bearer <token>`, or an `unauthenticated` DomainError. */
+export async function authenticate(metadata: grpc.Metadata, resolveToken: TokenResolver): Promise<Principal> {
+  const values = metadata.get('authorization');
+  if (values.length === 0) throw new DomainError('unauthenticated', 'missing authorization metadata; send "authorization: Bearer <api token>"');
+  const m = values.length === 1 ? /^Bearer\s+(\S+)\s*$/i.exec(String(values[0])) : null;
+  if (!m) throw new DomainError('unauthenticated', 'authorization metadata must be one "Bearer <api token>"');
+  const principal = await resolveToken(m[1]!);
+  if (!principal) throw new DomainError('unauthenticated', 'API token is unknown, revoked or expired');
+  return principal;
+}
+
+/** The request, unless the deserializer refused it. */
+export function decoded(request: unknown, typeName: string): Request {
+  if (isUndecodable(request)) {
+    throw DomainError.invalid(`request is not a valid ${typeName} message: ${undecodableReason(request).slice(0, 200)}`, [{ path: '(body)', message: 'malformed protobuf' }]);
+  }
+  return request as Request;
+}
+
+/** An authenticated unary handler: `work` returns the response message or throws. */
+export function unary(
+  ctx: CallContext,
+  method: string,
+  requestType: string,
+  work: (principal: Principal, request: Request, call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<unknown>,
+): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    const run = async () => {
+      const request = decoded(call.request, requestType);
+      const principal = await authenticate(call.metadata, ctx.resolveToken);
+      return work(principal, request, call);
+    };
+    run().then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        const status = toServiceError(err, ctx.log, method);
+        callback(status as grpc.ServiceError);
+      },
+    );
+  };
+}
+
+/** An authenticated server-streaming handler: `work` writes to the call and resolves when done. */
+export function serverStream(
+  ctx: CallContext,
+  method: string,
+  requestType: string,
+  work: (principal: Principal, request: Request, call: grpc.ServerWritableStream<unknown, unknown>) => Promise<void>,
+): grpc.handleServerStreamingCall<unknown, unknown> {
+  return (call) => {
+    const run = async () => {
+      const request = decoded(call.request, requestType);
+      const principal = await authenticate(call.metadata, ctx.resolveToken);
+      await work(principal, request, call);
+    };
+    run().then(
+      () => {
+        if (!call.cancelled) call.end();
+      },
+      (err: unknown) => {
+        if (call.cancelled) return;
+        call.emit('error', toServiceError(err, ctx.log, method));
+      },
+    );
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The gRPC server: `ncg.v1.JobService` and `ncg.v1.ClusterService` over the same services as REST, the
+ * standard health service, and server reflection (so grpcurl and IDEs can discover the API). Protos are
+ * loaded at runtime from proto/ (or dist/proto after a build).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import type { Logger } from '../../observability/logger.js';
+import type { InventoryService } from '../../services/inventory-service.js';
+import type { JobService } from '../../services/job-service.js';
+import type { JobEvent } from '../../store/repositories/jobs.js';
+import type { TokenResolver } from './call.js';
+import { clusterHandlers } from './cluster-handlers.js';
+import { healthHandlers } from './health.js';
+import { jobHandlers } from './job-handlers.js';
+import { loadProtos, serviceConstructor } from './load-protos.js';
+import { withSafeDecoding } from './safe-decode.js';
+
+/** Largest request message accepted: the same 1 MiB REST allows for a body by default. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
+
+/** Everything the gRPC server needs; main.ts provides it. */
+export interface GrpcDeps {
+  log: Pick<Logger, 'error' | 'warn' | 'info'>;
+  jobs: JobService;
+  inventory: Pick<InventoryService, 'listClusters'>;
+  resolveToken: TokenResolver;
+  /** Events of a job with an id above `afterId` (store: `jobEvents(db, jobId, afterId)`). */
+  jobEvents: (jobId: string, afterId: number) => Promise<JobEvent[]>;
+  /** Readiness for the health service; without it the server reports SERVING while it runs. */
+  ready?: () => Promise<boolean>;
+  /** How often Watch looks for new events (default 250 ms). */
+  watchPollMs?: number;
+  maxMessageBytes?: number;
+}
+
+/** A listening gRPC server. */
+export interface GrpcServerHandle {
+  /** The bound port (useful with port 0 in tests). */
+  port: number;
+  /** Stop accepting, end watches, let in-flight calls finish within `graceMs`, then cancel the rest. */
+  close(graceMs?: number): Promise<void>;
+}
+
+function address(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function bind(server: grpc.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address(host, port), grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      if (err) reject(new Error(/in use|EADDRINUSE/i.test(err.message) ? `gRPC port ${port} on ${host} is already in use; set NCG_GRPC_PORT to a free port` : `cannot listen for gRPC on ${host}:${port}: ${err.message}`));
+      else resolve(bound);
+    });
+  });
+}
+
+/** Start the gRPC server on host:port. */
+export async function startGrpcServer(deps: GrpcDeps, host: string, port: number): Promise<GrpcServerHandle> {
+  const protos = loadProtos();
+  const shutdown = new AbortController();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+  });
+  const ctx = { resolveToken: deps.resolveToken, log: deps.log };
+  const add = (name: string, impl: grpc.UntypedServiceImplementation) => server.addService(withSafeDecoding(serviceConstructor(protos, name).service), impl);
+  add('ncg.v1.JobService', jobHandlers({ ...ctx, jobs: deps.jobs, jobEvents: deps.jobEvents, shutdown: shutdown.signal, ...(deps.watchPollMs ? { pollMs: deps.watchPollMs } : {}) }));
+  add('ncg.v1.ClusterService', clusterHandlers({ ...ctx, inventory: deps.inventory }));
+  add('grpc.health.v1.Health', healthHandlers({ ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
+  new ReflectionService(protos.packageDefinition).addToServer(server);
+
+  const bound = await bind(server, host, port);
+  deps.log.info({ address: address(host, bound) }, `gRPC listening on ${address(host, bound)}`);
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = 5_000) =>
+    (closing ??= new Promise<void>((resolve) => {
+      // Watches would otherwise hold tryShutdown open until the grace period ends.
+      shutdown.abort();
+      const force = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      force.unref();
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    }));
+  return { port: bound, close };
+}

@@ -7,6 +7,20 @@ pid_record() { mkdir -p "$(pid_dir)" && echo "$2" >"$(pid_dir)/$1.pid"; }
 
 pid_read() { cat "$(pid_dir)/$1.pid" 2>/dev/null || true; }
 
+# Close every descriptor above 2 in the current (sub)shell. A daemon that inherits a pipe its caller
+# reads (node's execFile, CI log capture) keeps that caller waiting for end-of-file forever.
+close_fds() {
+  local fd
+  for fd in /proc/self/fd/*; do
+    fd="${fd##*/}"
+    [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+  done
+  return 0
+}
+
+# Run a self-daemonizing program (it forks and its parent returns) with clean descriptors.
+spawn_clean() { (close_fds; exec "$@"); }
+
 # pid_is_live PID COMM: the process exists, is not a zombie (this host's PID 1 does not reap, and
 # `kill -0` succeeds on zombies), and runs the program we started (a recycled PID is not ours).
 pid_is_live() {

@@ -58,16 +58,16 @@ slurm_nodes_ready() {
 slurm_start_munged() {
   if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then return 0; fi # running already (ours or the host's)
   mkdir -p /run/munge && chown munge:munge /run/munge
-  runuser -u munge -- /usr/sbin/munged
+  spawn_clean runuser -u munge -- /usr/sbin/munged </dev/null >/dev/null 2>&1
   pid_record munged "$(cat /run/munge/munged.pid)"
 }
 
 slurm_start_daemons() {
   slurm_start_munged
-  pid_alive_file slurmctld slurmctld || /usr/sbin/slurmctld
+  pid_alive_file slurmctld slurmctld || spawn_clean /usr/sbin/slurmctld </dev/null
   local n
   for n in $slurm_nodes; do
-    pid_alive_file "slurmd-$n" slurmd || /usr/sbin/slurmd -N "$n"
+    pid_alive_file "slurmd-$n" slurmd || spawn_clean /usr/sbin/slurmd -N "$n" </dev/null
   done
 }
 
@@ -126,8 +126,9 @@ slurmrestd_up() {
   if ! pid_alive_file "$name" slurmrestd; then
     # slurmrestd refuses to run as root: it binds as root, then drops to nobody (-u). Its cwd becomes the
     # default working directory of jobs that name none, so start it somewhere harmless.
-    (cd / && SLURM_JWT=daemon setsid bash -c 'echo $$ >"$0"; exec /usr/sbin/slurmrestd -u nobody -a rest_auth/jwt -s openapi/v0.0.38 "$1"' \
-      "$slurm_base/pids/$name.pid" "127.0.0.1:$port" >>"$slurm_base/log/$name.log" 2>&1 </dev/null &)
+    # The background subshell execs into the daemon itself, so nothing of this script lingers.
+    (cd / && close_fds && SLURM_JWT=daemon exec setsid bash -c 'echo $$ >"$0"; exec /usr/sbin/slurmrestd -u nobody -a rest_auth/jwt -s openapi/v0.0.38 "$1"' \
+      "$slurm_base/pids/$name.pid" "127.0.0.1:$port") >>"$slurm_base/log/$name.log" 2>&1 </dev/null &
   fi
   local i
   for i in $(seq 1 100); do slurm_rest_ping "$port" && return 0; sleep 0.1; done

@@ -62,6 +62,18 @@ export class SlurmCredentials {
     return { 'X-SLURM-USER-NAME': user, 'X-SLURM-USER-TOKEN': await this.token(user) };
   }
 
+  /** Why the current token cannot work, when that is known here (a token from config or file past its `exp`). */
+  async problem(): Promise<string | undefined> {
+    if ('jwtKeyFile' in this.auth) return undefined; // minted tokens are always fresh
+    const token = await this.token(this.auth.user).catch(() => undefined);
+    const exp = token ? tokenExpiry(token) : undefined;
+    if (exp !== undefined && exp * 1000 <= this.nowMs()) {
+      const where = 'tokenFile' in this.auth ? ` in ${this.auth.tokenFile}` : ' in the config';
+      return `the token${where} expired at ${new Date(exp * 1000).toISOString()}`;
+    }
+    return undefined;
+  }
+
   /** Forget cached tokens (after a 401 or an expired-token error) so the next request fetches fresh ones. */
   invalidate(): void {
     this.minted.clear();

@@ -18,8 +18,10 @@ export interface SlurmApiError {
 export const SlurmErrno = {
   invalidJobId: 2017,
   alreadyDone: 2021,
-  /** "Zero Bytes were transmitted or received": what an expired or rejected token looks like from REST. */
+  /** "Zero Bytes were transmitted or received": one face of a rejected token through REST. */
   zeroBytes: 5005,
+  /** "Unspecified error": the other face — 22.05 answers an expired or forged token with it (slurmctld logs why). */
+  unspecified: -1,
 } as const;
 
 // Errnos in slurm's 2000 range that describe a passing condition, not a bad request.
@@ -53,9 +55,12 @@ export function isPermanentRefusal(status: number, errors: SlurmApiError[]): boo
   return errors.some((e) => e.code !== undefined && e.code >= 2000 && e.code < 3000 && !transientSlurmErrnos.has(e.code));
 }
 
-/** True when the token was refused (401, or what an expired token turns into on 22.05). */
+/**
+ * True when the token may have been refused: 401, or the errnos an expired or forged token turns into on
+ * 22.05 (slurmrestd passes the token through; only slurmctld's log says `token expired`).
+ */
 export function isAuthFailure(status: number, errors: SlurmApiError[]): boolean {
-  return status === 401 || errors.some((e) => e.code === SlurmErrno.zeroBytes);
+  return status === 401 || errors.some((e) => e.code === SlurmErrno.zeroBytes || e.code === SlurmErrno.unspecified);
 }
 
 /** The cluster cannot serve now; `retryAfterMs` says when trying again makes sense. */

@@ -59,7 +59,9 @@ export class SlurmHttpClient {
     }
     if (isAuthFailure(res.status, res.errors)) {
       this.options.credentials.invalidate();
-      throw this.unavailable(`${method} ${path}: slurmrestd refused the credentials of ${req.as} (HTTP ${res.status}${res.errors.length ? `: ${describeSlurmErrors(res.errors)}` : ''}); check the token or JWT key`, res);
+      const known = await this.options.credentials.problem();
+      const detail = `HTTP ${res.status}${res.errors.length ? `: ${describeSlurmErrors(res.errors)}` : ''}`;
+      throw this.unavailable(`${method} ${path}: slurmrestd refused the credentials of ${req.as} (${detail}); ${known ?? 'an expired or invalid token looks like this: check the token or JWT key (slurmctld logs the cause)'}`, res);
     }
     return res;
   }

@@ -98,6 +98,14 @@ function reasonFor(slurmState: string, fixed: string | undefined, stateReason: s
   return undefined;
 }
 
+/**
+ * True for the record Slurm keeps of a submission it rejected (e.g. more GPUs than any node has): it is
+ * FAILED without ever getting nodes. Such a record is no job ncg dispatched; its key stays refused.
+ */
+export function wasRejectedAtSubmit(job: SlurmJob): boolean {
+  return baseState(job.state) === 'FAILED' && expandHostlist(job.nodes).length === 0;
+}
+
 /** The status of a job ncg once saw but Slurm no longer knows, without a final state. */
 export function lostStatus(idempotencyKey: string, externalId: string): ExternalJobStatus {
   return { idempotencyKey, externalId, state: 'lost', reason: 'lost' };

@@ -13,7 +13,7 @@ import { Backoff, SlurmErrno, SlurmRefusedError, SlurmUnavailableError, SlurmVer
 import { SlurmHttpClient } from './http-client.js';
 import { buildPools } from './inventory.js';
 import { decodeJobComment } from './job-comment.js';
-import { isFinalExternalState, lostStatus, toExternalStatus } from './job-status.js';
+import { isFinalExternalState, lostStatus, toExternalStatus, wasRejectedAtSubmit } from './job-status.js';
 import type { SlurmApiMapping, SlurmJob } from './model.js';
 import { SubmitPlanError, buildSubmitPlan, type PlanPool } from './submit-plan.js';
 
@@ -77,7 +77,11 @@ export class SlurmAdapter implements ClusterAdapter {
   submit(req: SubmitRequest): Promise<SubmitResult> {
     return this.withKeyLock(req.idempotencyKey, async () => {
       const api = await this.api();
-      const existing = (await this.jobsByKey(api)).get(req.idempotencyKey);
+      const existing = (await this.jobsByKey(api, { withRejected: true })).get(req.idempotencyKey);
+      if (existing && wasRejectedAtSubmit(existing)) {
+        // The same request again gets the same answer, without leaving a second rejected record.
+        throw new SlurmRefusedError(`cluster ${this.clusterId}: Slurm rejected this submission before (job ${existing.jobId}: ${existing.stateReason})`);
+      }
       if (existing) {
         this.known.set(req.idempotencyKey, toExternalStatus(existing, req.idempotencyKey));
         return { externalId: existing.jobId, created: false };
@@ -162,14 +166,18 @@ export class SlurmAdapter implements ClusterAdapter {
     return chosen.mapping;
   }
 
-  /** ncg's jobs in Slurm by idempotency key; with duplicates (never made by ncg) the oldest wins. */
-  private async jobsByKey(api: SlurmApiMapping): Promise<Map<string, SlurmJob>> {
+  /**
+   * ncg's jobs in Slurm by idempotency key; with duplicates (never made by ncg) the oldest wins. Records of
+   * rejected submissions are left out unless asked for: to status and find they are no job at all.
+   */
+  private async jobsByKey(api: SlurmApiMapping, opts: { withRejected?: boolean } = {}): Promise<Map<string, SlurmJob>> {
     const res = await this.http.request('GET', api.paths.jobs, { as: this.credentials.operator });
     const jobs = this.read(() => api.readJobs(this.http.expectOk(res, 'list jobs')));
     const byKey = new Map<string, SlurmJob>();
     for (const job of jobs.sort((a, b) => Number(a.jobId) - Number(b.jobId))) {
       const tag = decodeJobComment(job.comment);
-      if (tag && !byKey.has(tag.idempotencyKey)) byKey.set(tag.idempotencyKey, job);
+      if (!tag || byKey.has(tag.idempotencyKey)) continue;
+      if (opts.withRejected || !wasRejectedAtSubmit(job)) byKey.set(tag.idempotencyKey, job);
     }
     return byKey;
   }

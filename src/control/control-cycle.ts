@@ -3,7 +3,7 @@
  *   1. observe   — the grid (store pools + adapter inventories), read *before* job status so GPUs freed
  *                  in between look busy (conservative) rather than jobs looking gone while still placed
  *   2. reconcile — clusters' job status → store; recheck recently cancelled jobs; charge stopped runs
- *   3. charge    — ledger windows for running jobs whose open window reached the usage window
+ *   3. charge    — ledger windows for jobs confirmed running whose open window reached the usage window
  *   4. decide    — snapshot → runCycle (pure)
  *   5. persist   — dispatches (`dispatching` + attempt key), preemption marks, changed pending verdicts
  *   6. act       — cancel victims (then requeue them), submit dispatches, record the answers
@@ -60,9 +60,10 @@ export async function runControlCycle(ctx: ControlContext, memory: CycleMemory):
   // 2. reconcile
   const rec = await reconcileJobs(ctx, await jobsInStates(ctx.db, ['dispatching', 'running']), grid);
   await recheckCancelled(ctx, grid, memory.settledCancels);
-  // 3. charge running work
+  // 3. charge running work — only jobs their cluster just confirmed running: a job on a cluster that did
+  //    not answer may have ended long ago, and its final window comes when the cluster answers again.
   const jobs = await jobsInStates(ctx.db, ['queued', 'preempted', 'dispatching', 'running']);
-  const running = jobs.filter((j) => j.state === 'running' && j.startedAt !== undefined && j.clusterId !== undefined);
+  const running = jobs.filter((j) => j.state === 'running' && j.startedAt !== undefined && rec.confirmedRunning.has(j.id));
   const windowMs = ctx.tuning.usageWindowSeconds * 1000;
   assertActive(ctx);
   const usage = await recordUsage(ctx.db, running.map((j) => usageClaim(j, grid, j.startedAt!, now, windowMs)), now, ctx.policy.halfLifeSeconds);

@@ -28,11 +28,13 @@ export interface ReconcileResult {
   stillPreempting: JobRecord[];
   /** Clusters whose status could not be read. */
   unreachable: string[];
+  /** Jobs their cluster reported running in this pass: only these may be charged up to now. */
+  confirmedRunning: Set<string>;
 }
 
 /** Reconcile `jobs` (dispatching or running, each with a cluster and a dispatch key) with their clusters. */
 export async function reconcileJobs(ctx: ControlContext, jobs: readonly JobRecord[], grid: GridView): Promise<ReconcileResult> {
-  const result: ReconcileResult = { moved: new Set(), finished: 0, requeued: 0, stillPreempting: [], unreachable: [] };
+  const result: ReconcileResult = { moved: new Set(), finished: 0, requeued: 0, stillPreempting: [], unreachable: [], confirmedRunning: new Set() };
   const now = ctx.now();
   const transitions: Transition[] = [];
   const external: { jobId: string; dispatchKey: string; externalId: string }[] = [];
@@ -50,6 +52,7 @@ export async function reconcileJobs(ctx: ControlContext, jobs: readonly JobRecor
         transitions.push(...outcome.transitions);
         if (outcome.externalId !== undefined && job.state === 'dispatching') external.push({ jobId: job.id, dispatchKey: job.dispatchKey!, externalId: outcome.externalId });
         if (outcome.usageEnd !== undefined) ended.set(job.id, { job, startedAt: outcome.startedAt ?? outcome.usageEnd, end: outcome.usageEnd });
+        if (s?.state === 'running') result.confirmedRunning.add(job.id);
         if (job.state === 'running' && job.reason === 'preempting' && (s?.state === 'running' || s?.state === 'pending')) result.stillPreempting.push(job);
       }
     }),

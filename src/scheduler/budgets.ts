@@ -5,20 +5,15 @@
  * the limit; soft budgets admit up to `gracePct` over it, then only `preemptible` jobs.
  *
  * An institution-level budget (no projectId) covers all of its jobs; a project budget covers that project's
- * jobs too, and a job must fit every budget that covers it. An institution with no budget row is not
- * limited here (the control loop decides whether such an institution may submit at all).
+ * jobs too (when its institution matches), and a job must fit every budget that covers it. An institution
+ * with no budget row is not limited here (the control loop decides whether it may submit at all).
  */
-import type { BudgetState, JobBase, RunningJob } from './types.js';
-
-interface BudgetAccount {
-  state: BudgetState;
-  /** GPU-seconds promised to running jobs and this cycle's admissions. */
-  committed: number;
-}
+import type { BudgetAccount, Party } from './parties.js';
+import type { JobBase } from './types.js';
 
 /** A failed budget check, with the numbers behind it. */
 export interface BudgetRefusal {
-  budget: BudgetState;
+  account: BudgetAccount;
   remainingGpuSeconds: number;
   neededGpuSeconds: number;
   message: string;
@@ -29,74 +24,49 @@ export function jobCostGpuSeconds(job: Pick<JobBase, 'nodes' | 'gpusPerNode' | '
   return job.nodes * job.gpusPerNode * job.walltimeSeconds;
 }
 
-/** The budget ledger of one cycle: check, then commit admissions. */
-export class BudgetBook {
-  private readonly byInstitution = new Map<string, BudgetAccount[]>();
-  private readonly byProject = new Map<string, BudgetAccount[]>();
-
-  constructor(budgets: readonly BudgetState[], running: readonly RunningJob[], now: number) {
-    for (const state of budgets) {
-      const account: BudgetAccount = { state, committed: 0 };
-      const map = state.projectId === undefined ? this.byInstitution : this.byProject;
-      const key = state.projectId ?? state.institutionId;
-      const list = map.get(key);
-      if (list) list.push(account);
-      else map.set(key, [account]);
-    }
-    for (const r of running) {
-      const remainingSeconds = Math.max(0, (r.startedAt + r.walltimeSeconds * 1000 - now) / 1000);
-      this.add(r, r.nodes * r.gpusPerNode * remainingSeconds);
-    }
+/**
+ * Null when every budget of `inst` and `proj` covering a job admits `need` more GPU-seconds (soft budgets
+ * past their grace still admit `preemptible` jobs); else the first refusal.
+ */
+export function budgetRefusal(inst: Party, proj: Party, need: number, preemptible: boolean): BudgetRefusal | null {
+  for (const a of inst.budgets) {
+    const r = refuse(a, need, preemptible);
+    if (r) return r;
   }
-
-  /** Null when every budget covering `job` admits it; otherwise the first refusal. */
-  check(job: JobBase): BudgetRefusal | null {
-    const need = jobCostGpuSeconds(job);
-    return this.checkList(this.byInstitution.get(job.institutionId), job, need)
-      ?? this.checkList(this.byProject.get(job.projectId), job, need);
+  for (const a of proj.budgets) {
+    if (a.state.institutionId !== inst.id) continue;
+    const r = refuse(a, need, preemptible);
+    if (r) return r;
   }
-
-  /** Record an admission so later jobs of this cycle see it committed. */
-  commit(job: JobBase): void {
-    this.add(job, jobCostGpuSeconds(job));
-  }
-
-  private add(job: Pick<JobBase, 'institutionId' | 'projectId'>, gpuSeconds: number): void {
-    for (const a of this.byInstitution.get(job.institutionId) ?? []) a.committed += gpuSeconds;
-    for (const a of this.byProject.get(job.projectId) ?? []) {
-      if (a.state.institutionId === job.institutionId) a.committed += gpuSeconds;
-    }
-  }
-
-  private checkList(list: BudgetAccount[] | undefined, job: JobBase, need: number): BudgetRefusal | null {
-    if (!list) return null;
-    for (const a of list) {
-      if (a.state.projectId !== undefined && a.state.institutionId !== job.institutionId) continue;
-      const refusal = refuse(a, job, need);
-      if (refusal) return refusal;
-    }
-    return null;
-  }
+  return null;
 }
 
-function refuse(a: BudgetAccount, job: JobBase, need: number): BudgetRefusal | null {
+/** Commit `gpuSeconds` against every budget covering a job of `inst` and `proj`. */
+export function commitBudget(inst: Party, proj: Party, gpuSeconds: number): void {
+  for (const a of inst.budgets) a.committed += gpuSeconds;
+  for (const a of proj.budgets) if (a.state.institutionId === inst.id) a.committed += gpuSeconds;
+}
+
+/** GPU-seconds a running job still has committed at `now`: GPUs × remaining walltime. */
+export function remainingCommitment(job: Pick<JobBase, 'nodes' | 'gpusPerNode' | 'walltimeSeconds'> & { startedAt: number }, now: number): number {
+  return job.nodes * job.gpusPerNode * Math.max(0, (job.startedAt + job.walltimeSeconds * 1000 - now) / 1000);
+}
+
+function refuse(a: BudgetAccount, need: number, preemptible: boolean): BudgetRefusal | null {
   const s = a.state;
   const used = s.spentGpuSeconds + a.committed;
   const remaining = s.limitGpuSeconds - used;
   if (need <= remaining) return null;
+  if (s.kind === 'soft') {
+    const ceiling = s.limitGpuSeconds * (1 + Math.max(0, s.gracePct) / 100);
+    if (need <= ceiling - used || preemptible) return null;
+  }
   const whose = s.projectId === undefined ? `institution ${s.institutionId}` : `project ${s.projectId}`;
   const numbers = `${hours(Math.max(0, remaining))} GPU-h left of ${hours(s.limitGpuSeconds)} (spent ${hours(s.spentGpuSeconds)}, committed ${hours(a.committed)}); the job needs ${hours(need)} GPU-h`;
-  if (s.kind === 'hard') {
-    return { budget: s, remainingGpuSeconds: remaining, neededGpuSeconds: need, message: `hard budget of ${whose} exhausted: ${numbers}` };
-  }
-  const ceiling = s.limitGpuSeconds * (1 + Math.max(0, s.gracePct) / 100);
-  if (need <= ceiling - used || job.qos === 'preemptible') return null;
-  return {
-    budget: s,
-    remainingGpuSeconds: remaining,
-    neededGpuSeconds: need,
-    message: `soft budget of ${whose} past its ${s.gracePct}% grace: ${numbers}; only preemptible jobs run now`,
-  };
+  const message = s.kind === 'hard'
+    ? `hard budget of ${whose} exhausted: ${numbers}`
+    : `soft budget of ${whose} past its ${s.gracePct}% grace: ${numbers}; only preemptible jobs run now`;
+  return { account: a, remainingGpuSeconds: remaining, neededGpuSeconds: need, message };
 }
 
 function hours(gpuSeconds: number): string {

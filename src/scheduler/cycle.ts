@@ -3,115 +3,132 @@
  * snapshot (in any array order) gives the same decisions.
  *
  * Steps, like Kueue's numbered cycle:
- *   1. prepare — canonical pools, Fair Tree, share/budget books with running jobs, priorities (cycle-state)
+ *   1. prepare — canonical pools, Fair Tree, parties with running jobs, priorities, job table (cycle-state)
  *   2. order   — every pending job by priority, then submit time, then id (or fifo)
  *   3. walk the whole queue once, in order; for each job:
  *      a. static verdicts of its shape (invalid, GPU type, cluster)      → verdict
  *      b. budgets, concurrent caps, borrowing rights                      → verdict
  *      c. place now without delaying any reservation                      → dispatch
- *      d. blocked: reclaim borrowed GPUs if within nominal share          → preempt + verdict
+ *      d. blocked: reclaim borrowed GPUs if within nominal share          → preempt + verdict (reclaim-step)
  *         else a reservation if among the first K blocked jobs            → reservation + verdict
  *         else (strict order, K = 0) freeze its pools for lower jobs      → verdict
  *   4. breakdowns of every pending job's priority
  */
 import { commitReservation, findReservation } from './backfill.js';
+import { budgetRefusal, commitBudget } from './budgets.js';
 import { prepareCycle, type CycleState } from './cycle-state.js';
 import { commitPlacement, place, type PlaceOutcome } from './placement.js';
 import type { PoolRt } from './pool-index.js';
 import { scheduleOrder } from './priority.js';
 import * as why from './reasons.js';
-import { commitReclaim } from './reclaim.js';
+import { tryReclaim } from './reclaim-step.js';
 import type { Shape } from './shapes.js';
-import type { CycleDecisions, PendingJob, SchedulerSnapshot } from './types.js';
+import type { CycleDecisions, PendingVerdict, SchedulerSnapshot } from './types.js';
 
 /** Run one scheduling cycle over the whole queue. */
 export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   const st = prepareCycle(snapshot);
-  const pending = snapshot.pending;
-  const order = scheduleOrder(pending, st.factors.priority, snapshot.policy.ordering);
-  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: [] };
+  const order = scheduleOrder(snapshot.pending, st.factors.priority, snapshot.policy.ordering);
+  const n = order.length;
+  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: new Array(n) };
   const walk = { reservations: 0 };
-  for (let pos = 0; pos < order.length; pos++) {
-    decide(st, pending[order[pos]!]!, pos + 1, out, walk);
+  for (let pos = 0; pos < n; pos++) {
+    const v = decide(st, order[pos]!, pos + 1, out, walk);
+    if (v) out.pending.push(v);
   }
   const f = st.factors;
-  for (const idx of order) {
-    out.priorities.push({
-      jobId: pending[idx]!.id,
-      priority: f.priority[idx]!,
-      factors: { fairshare: f.fairshare[idx]!, age: f.age[idx]!, qos: f.qos[idx]!, size: f.size[idx]! },
-    });
+  const ids = st.jobs.id;
+  for (let pos = 0; pos < n; pos++) {
+    const i = order[pos]!;
+    out.priorities[pos] = {
+      jobId: ids[i]!, priority: f.priority[i]!,
+      factors: { fairshare: f.fairshare[i]!, age: f.age[i]!, qos: f.qos[i]!, size: f.size[i]! },
+    };
   }
   return out;
 }
 
-/** Step 3 for one job. */
-function decide(st: CycleState, job: PendingJob, position: number, out: CycleDecisions, walk: { reservations: number }): void {
-  const { now, policy } = st.snapshot;
-  const shape = st.shapes.of(job);
-  const say = (reason: Parameters<typeof why.verdict>[1], message: string, at?: number): void => {
-    out.pending.push(why.verdict(job.id, reason, position, message, at));
-  };
-  if (shape.verdict) return say(shape.verdict.reason, shape.verdict.message);
-  if (!(job.walltimeSeconds > 0) || !Number.isFinite(job.walltimeSeconds)) {
-    return say('InvalidRequest', `walltime must be a positive number of seconds (got ${job.walltimeSeconds})`);
+/** Step 3 for the job at index `i`: a verdict, or null when it was dispatched. */
+function decide(st: CycleState, i: number, position: number, out: CycleDecisions, walk: { reservations: number }): PendingVerdict | null {
+  const T = st.jobs;
+  const id = T.id[i]!;
+  const shape = T.shape[i]!;
+  if (shape.verdict) return why.verdict(id, shape.verdict.reason, position, shape.verdict.message);
+  const wall = T.wallSeconds[i]!;
+  if (!(wall > 0) || !Number.isFinite(wall)) {
+    return why.verdict(id, 'InvalidRequest', position, `walltime must be a positive number of seconds (got ${wall})`);
   }
-  const refusal = st.budgets.check(job);
-  if (refusal) return say('BudgetExhausted', refusal.message);
-  const capped = st.shares.checkConcurrent(job);
-  if (capped) return say('ConcurrentLimit', capped);
+  const inst = T.inst[i]!;
+  const proj = T.proj[i]!;
+  const gpus = T.gpus[i]!;
+  const preemptible = T.preemptible[i] === 1;
+  const refusal = budgetRefusal(inst, proj, gpus * wall, preemptible);
+  if (refusal) return why.verdict(id, 'BudgetExhausted', position, refusal.message);
+  const shares = st.shares;
+  const capped = shares.checkConcurrent(inst, proj, gpus);
+  if (capped) return why.verdict(id, 'ConcurrentLimit', position, capped);
 
   // Borrowing: in total mode the answer is the same for every pool; per type, keep the pools it may use.
-  const shares = st.shares;
   let pools = shape.candidates;
-  if (!shares.mayBorrow(job)) {
-    pools = shares.perType ? pools.filter((p) => !shares.wouldBorrow(job, p.gpuType)) : shares.wouldBorrow(job) ? [] : pools;
-    if (pools.length === 0) return say('ConcurrentLimit', why.noBorrowMessage(job.institutionId, shares.nominal(job.institutionId)));
+  if (!shares.mayBorrow(inst, proj, preemptible)) {
+    pools = shares.perType
+      ? pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType))
+      : shares.wouldBorrow(inst, gpus, false) ? [] : pools;
+    if (pools.length === 0) return why.verdict(id, 'ConcurrentLimit', position, why.noBorrowMessage(inst.id, shares.nominal(inst)));
   }
-  const endAt = now + job.walltimeSeconds * 1000;
-  const outcome = tryPlace(shape, pools, job, endAt);
+  const { now, policy } = st.snapshot;
+  const endAt = now + wall * 1000;
+  const site = T.preferredSiteId[i];
+  const outcome = tryPlace(shape, pools, wall, endAt, site);
   if (outcome.kind === 'placed') {
     const { pool } = outcome.placement;
-    const borrowed = shares.wouldBorrow(job, pool.gpuType);
-    commitPlacement(outcome.placement, job.gpusPerNode, endAt, job.id);
-    shares.admit(job, pool.gpuType, borrowed);
-    st.budgets.commit(job);
+    const borrowed = shares.wouldBorrow(inst, gpus, preemptible, pool.gpuType);
+    commitPlacement(outcome.placement, shape.gpusPerNode, endAt, id);
+    shares.admit(inst, proj, gpus, pool.gpuType, borrowed);
+    commitBudget(inst, proj, gpus * wall);
     out.dispatch.push({
-      jobId: job.id, clusterId: pool.clusterId, poolId: pool.poolId, gpuType: pool.gpuType,
-      nodeNames: outcome.placement.nodes.map((i) => pool.nodeNames[i]!), borrowed, backfilled: pool.blockedAbove,
+      jobId: id, clusterId: pool.clusterId, poolId: pool.poolId, gpuType: pool.gpuType,
+      nodeNames: outcome.placement.nodes.map((k) => pool.nodeNames[k]!), borrowed, backfilled: pool.blockedAbove,
     });
-    return;
+    return null;
   }
   markBlocked(shape);
-  if (tryReclaim(st, shape, pools, job, endAt, position, out)) return;
+  const reclaimed = tryReclaim(st, i, pools, endAt, position, out);
+  if (reclaimed) return reclaimed;
   const strict = policy.backfillDepth <= 0;
   if (!strict && walk.reservations < policy.backfillDepth && !shape.neverReservable) {
-    const plan = findReservation(pools, job.nodes, job.gpusPerNode, job.preferredSiteId);
+    const plan = findReservation(pools, shape.nodes, shape.gpusPerNode, site);
     if (plan) {
-      commitReservation(plan, job.gpusPerNode, job.walltimeSeconds);
+      commitReservation(plan, shape.gpusPerNode, wall);
       walk.reservations++;
       const { pool } = plan;
-      out.reservations.push({ jobId: job.id, clusterId: pool.clusterId, poolId: pool.poolId, startAt: plan.startAt, nodeNames: plan.nodes.map((i) => pool.nodeNames[i]!) });
-      return say('Reserved', why.reservedMessage(plan), plan.startAt);
+      out.reservations.push({
+        jobId: id, clusterId: pool.clusterId, poolId: pool.poolId, startAt: plan.startAt,
+        nodeNames: plan.nodes.map((k) => pool.nodeNames[k]!),
+      });
+      return why.verdict(id, 'Reserved', position, why.reservedMessage(plan), plan.startAt);
     }
     if (pools === shape.candidates) shape.neverReservable = true;
   }
   if (strict) freeze(shape, pools);
-  if (outcome.kind === 'full') return say('Resources', why.resourcesMessage(shape));
-  return say('Priority', why.priorityMessage(shape, strict));
+  if (outcome.kind === 'full') return why.verdict(id, 'Resources', position, why.resourcesMessage(shape));
+  return why.verdict(id, 'Priority', position, why.priorityMessage(shape, strict));
 }
 
 /** Placement with the shape's memo: a shape without room stays without room; longer walltimes fail too. */
-function tryPlace(shape: Shape, pools: PoolRt[], job: PendingJob, endAt: number): PlaceOutcome {
-  if (shape.full) return { kind: 'full' };
-  if (job.walltimeSeconds >= shape.minBlockedWall) return { kind: 'held' };
-  const outcome = place(pools, job.nodes, job.gpusPerNode, endAt, job.preferredSiteId);
+function tryPlace(shape: Shape, pools: PoolRt[], wall: number, endAt: number, site: string | undefined): PlaceOutcome {
+  if (shape.full) return FULL;
+  if (wall >= shape.minBlockedWall) return HELD;
+  const outcome = place(pools, shape.nodes, shape.gpusPerNode, endAt, site);
   if (pools === shape.candidates) {
     if (outcome.kind === 'full') shape.full = true;
-    else if (outcome.kind === 'held') shape.minBlockedWall = Math.min(shape.minBlockedWall, job.walltimeSeconds);
+    else if (outcome.kind === 'held') shape.minBlockedWall = Math.min(shape.minBlockedWall, wall);
   }
   return outcome;
 }
+
+const FULL: PlaceOutcome = { kind: 'full' };
+const HELD: PlaceOutcome = { kind: 'held' };
 
 /** Later starts on this shape's pools are backfill (they start ahead of a blocked higher-priority job). */
 function markBlocked(shape: Shape): void {
@@ -125,24 +142,4 @@ function freeze(shape: Shape, pools: PoolRt[]): void {
   if (shape.frozen) return;
   if (pools === shape.candidates) shape.frozen = true;
   for (const p of pools) p.frozen = true;
-}
-
-/** Step 3d: reclaim for a blocked job within its nominal share; true when a reclaim was planned. */
-function tryReclaim(st: CycleState, shape: Shape, pools: PoolRt[], job: PendingJob, endAt: number, position: number, out: CycleDecisions): boolean {
-  const { shares, reclaim } = st;
-  if (!st.snapshot.policy.reclaim || reclaim.empty || job.qos === 'preemptible') return false;
-  if (job.walltimeSeconds >= (shape.reclaimFailWall.get(job.institutionId) ?? Number.POSITIVE_INFINITY)) return false;
-  const within = shares.perType ? pools.filter((p) => !shares.wouldBorrow(job, p.gpuType)) : shares.wouldBorrow(job) ? [] : pools;
-  if (within.length === 0) return false;
-  const plan = reclaim.plan(job, within, endAt, shares);
-  if (!plan) {
-    if (pools === shape.candidates) shape.reclaimFailWall.set(job.institutionId, job.walltimeSeconds);
-    return false;
-  }
-  commitReclaim(plan, job, endAt, shares);
-  shares.admit(job, plan.pool.gpuType, false);
-  st.budgets.commit(job);
-  for (const v of plan.victims) out.preempt.push({ jobId: v.job.id, forJobId: job.id });
-  out.pending.push(why.verdict(job.id, 'Resources', position, why.reclaimMessage(plan), st.snapshot.now));
-  return true;
 }

@@ -151,6 +151,17 @@ export class PoolIndex {
     return this.pools.filter((p) => wanted.has(p.gpuType));
   }
 
+  /** GPUs installed in the largest pool: the job size that earns the full size factor. */
+  largestPoolGpus(): number {
+    let largest = 1;
+    for (const p of this.pools) {
+      let gpus = 0;
+      for (let i = 0; i < p.total.length; i++) gpus += p.total[i]!;
+      largest = Math.max(largest, gpus);
+    }
+    return largest;
+  }
+
   /** Healthy GPUs of available pools, in total and per GPU type: the capacity shares divide. */
   capacity(): { total: number; byType: Map<string, number> } {
     let total = 0;

@@ -11,17 +11,26 @@
  * GPUs on those nodes as busy until the beneficiary's walltime ends. Nodes that carry a reservation are used
  * only if the beneficiary would end before it, so reclaim never delays a reservation.
  */
+import type { Party } from './parties.js';
 import type { PoolRt } from './pool-index.js';
 import type { ShareBook } from './shares.js';
-import type { JobBase, RunningJob } from './types.js';
+import type { RunningJob } from './types.js';
 
 /** A running job that reclaim may preempt. */
 export interface Victim {
   job: RunningJob;
+  inst: Party;
+  proj: Party;
   /** Node indices of the job in its pool. */
   nodes: number[];
   priority: number;
   taken: boolean;
+}
+
+/** The blocked job a reclaim is for. */
+export interface Beneficiary {
+  nodes: number;
+  gpusPerNode: number;
 }
 
 /** What one reclaim would do. */
@@ -31,23 +40,34 @@ export interface ReclaimPlan {
   victims: Victim[];
 }
 
+/** The victims of one pool, and per node the GPUs they hold (an upper bound of what reclaim can free). */
+interface PoolVictims {
+  list: Victim[];
+  victimGpus: Int32Array;
+  scratch: Int32Array;
+}
+
 /** Victims per pool, ordered lowest priority first, then youngest, then id. */
 export class ReclaimBook {
-  private readonly byPool = new Map<PoolRt, Victim[]>();
+  private readonly byPool = new Map<PoolRt, PoolVictims>();
 
   /** Register a running job (only borrowed or preemptible ones can ever be victims). */
-  add(job: RunningJob, pool: PoolRt, priority: number): void {
+  add(job: RunningJob, inst: Party, proj: Party, pool: PoolRt, priority: number): void {
     if (!job.borrowed && job.qos !== 'preemptible') return;
+    let pv = this.byPool.get(pool);
+    if (!pv) {
+      pv = { list: [], victimGpus: new Int32Array(pool.free.length), scratch: new Int32Array(pool.free.length) };
+      this.byPool.set(pool, pv);
+    }
     const nodes = job.nodeNames.map((n) => pool.nodeAt(n)).filter((i) => i >= 0);
-    const list = this.byPool.get(pool) ?? [];
-    list.push({ job, nodes, priority, taken: false });
-    this.byPool.set(pool, list);
+    for (const i of nodes) pv.victimGpus[i]! += job.gpusPerNode;
+    pv.list.push({ job, inst, proj, nodes, priority, taken: false });
   }
 
   /** Sort every pool's victims once all are added. */
   seal(): void {
-    for (const list of this.byPool.values()) {
-      list.sort((a, b) => a.priority - b.priority || b.job.startedAt - a.job.startedAt || (a.job.id < b.job.id ? -1 : 1));
+    for (const pv of this.byPool.values()) {
+      pv.list.sort((a, b) => a.priority - b.priority || b.job.startedAt - a.job.startedAt || (a.job.id < b.job.id ? -1 : 1));
     }
   }
 
@@ -56,17 +76,20 @@ export class ReclaimBook {
     return this.byPool.size === 0;
   }
 
-  /** The cheapest plan (fewest GPUs preempted, then fewest jobs, then pool order) for `job` in `pools`. */
-  plan(job: JobBase, pools: readonly PoolRt[], endAt: number, shares: ShareBook): ReclaimPlan | null {
+  /**
+   * The cheapest plan (fewest GPUs preempted, then fewest jobs, then pool order) for `job` ending at `endAt`
+   * in `pools`. `exclude` is the institution whose jobs may not be victims (the beneficiary's; null for none).
+   */
+  plan(job: Beneficiary, exclude: Party | null, pools: readonly PoolRt[], endAt: number, shares: ShareBook): ReclaimPlan | null {
     let best: ReclaimPlan | null = null;
     let bestCost = 0;
     for (const p of pools) {
-      if (!p.open) continue;
-      const victims = this.byPool.get(p);
-      if (!victims) continue;
-      const plan = planInPool(p, victims, job, endAt, shares);
+      const pv = this.byPool.get(p);
+      if (!pv || !p.open || !mayFit(p, pv, job.nodes, job.gpusPerNode)) continue;
+      const plan = planInPool(p, pv, job, exclude, endAt, shares);
       if (!plan) continue;
-      const cost = plan.victims.reduce((s, v) => s + v.job.nodes * v.job.gpusPerNode, 0) * 1e4 + plan.victims.length;
+      let cost = plan.victims.length;
+      for (const v of plan.victims) cost += v.job.nodes * v.job.gpusPerNode * 1e4;
       if (!best || cost < bestCost) {
         best = plan;
         bestCost = cost;
@@ -74,43 +97,76 @@ export class ReclaimBook {
     }
     return best;
   }
+
+  /** Take the plan: victims are marked, free GPUs of the chosen nodes are held, victims' GPUs stay busy. */
+  commit(plan: ReclaimPlan, job: Beneficiary & { id: string }, endAt: number, shares: ShareBook): void {
+    const pv = this.byPool.get(plan.pool)!;
+    const chosen = new Set(plan.nodes);
+    for (const v of plan.victims) {
+      v.taken = true;
+      shares.release(v.inst, v.proj, v.job.nodes * v.job.gpusPerNode, v.job.gpuType, v.job.borrowed || v.job.qos === 'preemptible');
+      for (const i of v.nodes) {
+        pv.victimGpus[i]! -= v.job.gpusPerNode;
+        if (chosen.has(i)) plan.pool.timeline.extendRelease(i, v.job.id, endAt);
+      }
+    }
+    for (const i of plan.nodes) {
+      const use = Math.min(job.gpusPerNode, plan.pool.free[i]!);
+      if (use > 0) plan.pool.take(i, use, endAt, job.id);
+    }
+  }
 }
 
-function planInPool(p: PoolRt, victims: Victim[], job: JobBase, endAt: number, shares: ShareBook): ReclaimPlan | null {
-  const G = job.gpusPerNode;
-  const usable = (i: number): boolean => p.healthy[i] === 1 && p.total[i]! >= G && endAt <= p.timeline.resStart[i]!;
-  const f = Int32Array.from(p.free);
+/** Upper bound: even preempting every victim, are there N healthy nodes with G GPUs? */
+function mayFit(p: PoolRt, pv: PoolVictims, n: number, g: number): boolean {
   let count = 0;
-  for (let i = 0; i < f.length; i++) if (usable(i) && f[i]! >= G) count++;
+  for (let i = 0; i < pv.victimGpus.length; i++) {
+    if (p.healthy[i] && p.free[i]! + pv.victimGpus[i]! >= g && ++count >= n) return true;
+  }
+  return false;
+}
+
+function usable(p: PoolRt, i: number, g: number, endAt: number): boolean {
+  return p.healthy[i] === 1 && p.total[i]! >= g && endAt <= p.timeline.resStart[i]!;
+}
+
+function planInPool(p: PoolRt, pv: PoolVictims, job: Beneficiary, exclude: Party | null, endAt: number, shares: ShareBook): ReclaimPlan | null {
+  const G = job.gpusPerNode;
+  const f = pv.scratch;
+  f.set(p.free);
+  let count = 0;
+  for (let i = 0; i < f.length; i++) if (f[i]! >= G && usable(p, i, G, endAt)) count++;
   const chosen: Victim[] = [];
-  const freed = new Map<string, number>();
-  for (const v of victims) {
+  let freed: Map<Party, number> | undefined;
+  for (const v of pv.list) {
     if (count >= job.nodes) break;
-    if (v.taken || v.job.institutionId === job.institutionId) continue;
-    const gpus = v.job.nodes * v.job.gpusPerNode;
+    if (v.taken || v.inst === exclude) continue;
     if (v.job.qos !== 'preemptible') {
-      const already = freed.get(v.job.institutionId) ?? 0;
-      if (shares.excess(v.job.institutionId, p.gpuType) - already <= 0) continue;
+      const already = freed?.get(v.inst) ?? 0;
+      if (shares.excess(v.inst, p.gpuType) - already <= 0) continue;
     }
-    if (!v.nodes.some(usable)) continue;
+    let helps = false;
     for (const i of v.nodes) {
-      if (!usable(i)) continue;
+      if (!usable(p, i, G, endAt)) continue;
+      helps = true;
       const before = f[i]!;
       f[i] = before + v.job.gpusPerNode;
       if (before < G && f[i]! >= G) count++;
     }
+    if (!helps) continue;
     chosen.push(v);
-    freed.set(v.job.institutionId, (freed.get(v.job.institutionId) ?? 0) + gpus);
+    freed ??= new Map();
+    freed.set(v.inst, (freed.get(v.inst) ?? 0) + v.job.nodes * v.job.gpusPerNode);
   }
   if (count < job.nodes) return null;
-  const nodes = selectNodes(p, f, G, job.nodes, usable);
+  const nodes = selectNodes(p, f, G, job.nodes, endAt);
   return { pool: p, nodes, victims: prune(chosen, nodes, f, G) };
 }
 
 /** Prefer nodes that need no victim, then the tightest. */
-function selectNodes(p: PoolRt, f: Int32Array, G: number, n: number, usable: (i: number) => boolean): number[] {
+function selectNodes(p: PoolRt, f: Int32Array, G: number, n: number, endAt: number): number[] {
   const ok: number[] = [];
-  for (let i = 0; i < f.length; i++) if (usable(i) && f[i]! >= G) ok.push(i);
+  for (let i = 0; i < f.length; i++) if (f[i]! >= G && usable(p, i, G, endAt)) ok.push(i);
   const needs = (i: number): number => (p.free[i]! >= G ? 0 : 1);
   ok.sort((a, b) => needs(a) - needs(b) || f[a]! - f[b]! || a - b);
   return ok.slice(0, n);
@@ -130,17 +186,4 @@ function prune(chosen: Victim[], nodes: number[], f: Int32Array, G: number): Vic
     }
   }
   return keep.reverse();
-}
-
-/** Take the plan: victims are marked, free GPUs on the chosen nodes are held, victims' GPUs stay busy. */
-export function commitReclaim(plan: ReclaimPlan, job: JobBase, endAt: number, shares: ShareBook): void {
-  for (const v of plan.victims) {
-    v.taken = true;
-    shares.release(v.job);
-    for (const i of v.nodes) if (plan.nodes.includes(i)) plan.pool.timeline.extendRelease(i, v.job.id, endAt);
-  }
-  for (const i of plan.nodes) {
-    const use = Math.min(job.gpusPerNode, plan.pool.free[i]!);
-    if (use > 0) plan.pool.take(i, use, endAt, job.id);
-  }
 }

@@ -30,6 +30,8 @@ export interface Shape {
   minBlockedWall: number;
   /** Per institution: shortest walltime (s) for which reclaim found nothing. */
   reclaimFailWall: Map<string, number>;
+  /** Shortest walltime (s) for which reclaim found nothing even counting every institution's victims. */
+  reclaimFailWallAll: number;
   /** Shared human messages, built once per shape. */
   text: Map<string, string>;
   /** No pool will ever free room for it this cycle (holds only grow): skip reservation searches. */
@@ -68,7 +70,7 @@ export class ShapeCache {
     const shape: Shape = {
       gpuTypes, nodes, gpusPerNode, candidates: [], full: false,
       minBlockedWall: Number.POSITIVE_INFINITY, reclaimFailWall: new Map(), text: new Map(),
-      neverReservable: false, markedBlocked: false, frozen: false,
+      neverReservable: false, markedBlocked: false, frozen: false, reclaimFailWallAll: Number.POSITIVE_INFINITY,
     };
     if (!isPositiveInt(nodes) || !isPositiveInt(gpusPerNode)) {
       shape.verdict = { reason: 'InvalidRequest', message: `asks ${nodes} node(s) × ${gpusPerNode} GPU(s); both must be positive integers` };

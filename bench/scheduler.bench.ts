@@ -1,0 +1,83 @@
+/**
+ * Scheduler benchmark (issue 3): full cycles over the seeded S, M and L scenarios, plus the sort floor —
+ * sorting L's 100,000 pending jobs by a numeric key with a comparator, which no priority scheduler beats.
+ *
+ *   npm run bench:scheduler            human-readable table
+ *   npm run bench:scheduler -- --json  one JSON object per scenario per line
+ */
+import { runCycle } from '../src/scheduler/cycle.js';
+import type { SchedulerSnapshot } from '../src/scheduler/types.js';
+import { buildScenario, SCENARIOS } from './scheduler-scenarios.js';
+
+interface Result {
+  scenario: string;
+  medianMs: number;
+  p95Ms: number;
+  decisionsPerSec: number;
+  heapMB: number;
+  sortFloorMs?: number;
+}
+
+const ITERATIONS: Record<string, number> = { S: 60, M: 30, L: 15 };
+const json = process.argv.includes('--json');
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function benchCycles(name: string, snapshot: SchedulerSnapshot): Result {
+  const runs = ITERATIONS[name] ?? 10;
+  let peak = process.memoryUsage().heapUsed;
+  let decisions = 0;
+  for (let i = 0; i < 3; i++) runCycle(snapshot);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const d = runCycle(snapshot);
+    times.push(performance.now() - t0);
+    decisions = d.dispatch.length + d.preempt.length + d.reservations.length + d.pending.length;
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  times.sort((a, b) => a - b);
+  const medianMs = quantile(times, 0.5);
+  return {
+    scenario: name, medianMs: round(medianMs), p95Ms: round(quantile(times, 0.95)),
+    decisionsPerSec: Math.round(decisions / (medianMs / 1000)), heapMB: round(peak / 2 ** 20, 1),
+  };
+}
+
+/** Median time to sort the pending job objects (a fresh copy each time) by one numeric key. */
+function sortFloor(snapshot: SchedulerSnapshot): number {
+  const times: number[] = [];
+  const keyed = snapshot.pending.map((j, i) => ({ job: j, key: (i * 2_654_435_761) % 1_000_003 }));
+  for (let i = 0; i < 15; i++) {
+    const copy = keyed.slice();
+    const t0 = performance.now();
+    copy.sort((a, b) => a.key - b.key);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return round(quantile(times.slice(3), 0.5));
+}
+
+for (const spec of SCENARIOS) {
+  const snapshot = buildScenario(spec);
+  const result = benchCycles(spec.name, snapshot);
+  if (spec.name === 'L') result.sortFloorMs = sortFloor(snapshot);
+  if (json) {
+    console.log(JSON.stringify(result));
+  } else {
+    const d = runCycle(snapshot);
+    console.log(
+      `${spec.name}: ${spec.pending} pending, ${spec.running} running, ${spec.gpus} GPUs — median ${result.medianMs} ms, p95 ${result.p95Ms} ms, ` +
+      `${result.decisionsPerSec} decisions/s, peak heap ${result.heapMB} MB` +
+      (result.sortFloorMs !== undefined ? `, sort floor ${result.sortFloorMs} ms` : '') +
+      ` | dispatch ${d.dispatch.length}, preempt ${d.preempt.length}, reservations ${d.reservations.length}`,
+    );
+  }
+}

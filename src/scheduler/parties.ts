@@ -1,0 +1,76 @@
+/**
+ * Parties: one record per institution and per project, holding everything the cycle counts against them —
+ * budget accounts, GPUs in use, guaranteed (not borrowed) GPUs, concurrent caps, borrowing rights. Each
+ * pending job is resolved to its two parties once, in the snapshot's order, so the hot loop over the queue
+ * (in priority order) reads a handful of small, cache-resident records instead of maps keyed by strings.
+ */
+import type { AccountNode, BudgetState } from './types.js';
+
+/** A budget and what this cycle has committed against it. */
+export interface BudgetAccount {
+  state: BudgetState;
+  /** GPU-seconds promised to running jobs and this cycle's admissions. */
+  committed: number;
+}
+
+/** An institution or a project during a cycle. */
+export interface Party {
+  id: string;
+  /** "institution x" / "project y", for messages. */
+  label: string;
+  /** Institutions: fraction of the root's shares (0 when absent from the tree). */
+  share: number;
+  inUse: number;
+  guaranteed: number;
+  inUseByType: Map<string, number>;
+  guaranteedByType: Map<string, number>;
+  caps: number[];
+  noBorrow: boolean;
+  budgets: BudgetAccount[];
+}
+
+/** All parties of a cycle, created on first mention. */
+export class PartyIndex {
+  private readonly institutions = new Map<string, Party>();
+  private readonly projects = new Map<string, Party>();
+
+  constructor(accounts: AccountNode, budgets: readonly BudgetState[]) {
+    const children = accounts.children ?? [];
+    let sum = 0;
+    for (const c of children) sum += Math.max(0, c.shares);
+    for (const c of children) this.institution(c.id).share = sum > 0 ? Math.max(0, c.shares) / sum : 0;
+    for (const b of budgets) {
+      const p = b.projectId === undefined ? this.institution(b.institutionId) : this.project(b.projectId);
+      p.budgets.push({ state: b, committed: 0 });
+      if (!b.mayBorrow) p.noBorrow = true;
+      if (b.maxConcurrentGpus !== undefined) p.caps.push(b.maxConcurrentGpus);
+    }
+  }
+
+  /** The institution's party. */
+  institution(id: string): Party {
+    return getOrMake(this.institutions, id, 'institution');
+  }
+
+  /** The project's party. */
+  project(id: string): Party {
+    return getOrMake(this.projects, id, 'project');
+  }
+}
+
+function getOrMake(map: Map<string, Party>, id: string, kind: string): Party {
+  let p = map.get(id);
+  if (!p) {
+    p = {
+      id, label: `${kind} ${id}`, share: 0, inUse: 0, guaranteed: 0, inUseByType: new Map(), guaranteedByType: new Map(),
+      caps: [], noBorrow: false, budgets: [],
+    };
+    map.set(id, p);
+  }
+  return p;
+}
+
+/** Add `by` to `map[key]`. */
+export function bump(map: Map<string, number>, key: string, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}

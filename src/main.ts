@@ -11,10 +11,13 @@ import { createApp } from './api/rest/app.js';
 import { listen, type HttpServerHandle } from './api/rest/server.js';
 import type { Readiness } from './api/rest/routes/health.js';
 import { InventoryService } from './services/inventory-service.js';
+import { JobService } from './services/job-service.js';
+import { cachedTokenResolver } from './api/auth/token-cache.js';
 import { firstStart, type FirstStartResult } from './bootstrap/first-start.js';
 import { nationalGridSeed } from './seed/national-grid.js';
-import { createSimClusters } from './adapters/sim/index.js';
+import { ScaledClock, createSimClusters } from './adapters/sim/index.js';
 import type { ClusterAdapter } from './adapters/port.js';
+import { Controller, LocalLease, PgAdvisoryLease, createControlMetrics, policyFromConfig, type LeaderLease } from './control/index.js';
 import {
   assertKnownMigrations,
   getInstitution,
@@ -34,6 +37,10 @@ export interface RunningNcg {
   database: OpenedDatabase;
   http: HttpServerHandle;
   adapters: Map<string, ClusterAdapter>;
+  /** The control loop (cycles only while this process holds the leader lease). */
+  controller: Controller;
+  /** The grid's clock: simulated time on sim grids (NCG_SIM_SPEED), wall time otherwise. */
+  now: () => number;
   firstStart: FirstStartResult;
   /** Stop accepting, finish in-flight requests, stop the loop, close adapters and the database. */
   close(): Promise<void>;
@@ -56,16 +63,29 @@ export async function openAndMigrate(config: Config, log: Logger): Promise<Opene
   return database;
 }
 
-/** Build adapters for the registered clusters: sim clusters in process (others come from config). */
-async function buildAdapters(database: OpenedDatabase, config: Config): Promise<Map<string, ClusterAdapter>> {
+/**
+ * Build adapters for the registered clusters: sim clusters in process (others come from config), on one
+ * shared clock that is also the control loop's, so job times and the loop's `now` agree at any sim speed.
+ */
+async function buildAdapters(database: OpenedDatabase, config: Config): Promise<{ adapters: Map<string, ClusterAdapter>; now: () => number }> {
   const clusters = await listClusters(database.db);
   const sim = clusters.filter((c) => c.kind === 'sim');
+  const clock = new ScaledClock({ speed: config.sim.speed });
   const simAdapters = createSimClusters(
     { clusters: sim, pools: sim.flatMap((c) => c.pools) },
-    { speed: config.sim.speed, defaultDurationSeconds: config.sim.defaultDurationSeconds },
+    { clock, defaultDurationSeconds: config.sim.defaultDurationSeconds },
   );
-  return new Map<string, ClusterAdapter>(simAdapters);
+  return { adapters: new Map<string, ClusterAdapter>(simAdapters), now: sim.length > 0 ? () => clock.now() : Date.now };
 }
+
+/** The control loop's lease: an advisory lock on PostgreSQL, the single process on the embedded database. */
+function leaderLease(database: OpenedDatabase, config: Config, log: Logger): LeaderLease {
+  if (database.kind !== 'postgres' || !config.database.url) return new LocalLease();
+  return new PgAdvisoryLease({ url: config.database.url, leasePeriodMs: LEASE_PERIOD_MS, onError: (err) => log.warn({ err: err.message }, 'leader lease connection lost') });
+}
+
+/** Leader lease period; a standby takes over within two of these after the leader dies. */
+const LEASE_PERIOD_MS = 5_000;
 
 /** Start ncg with a validated configuration. */
 export async function startNcg(config: Config, log: Logger): Promise<RunningNcg> {
@@ -75,17 +95,21 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   const first = config.grid.seed === 'national' ? await firstStart(db, nationalGridSeed, resolve(config.dataDir), Date.now()) : {};
   if (first.seeded) log.info({ seeded: first.seeded }, 'seeded the national grid');
 
-  const adapters = await buildAdapters(database, config);
+  const { adapters, now } = await buildAdapters(database, config);
   const metrics = createMetricsRegistry({ database: database.kind, grid: adapters.size > 0 ? 'sim' : 'none' });
   const inventory = new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, adapters);
+  // The control loop attaches onChange / cancelOnCluster with jobs.setHooks once it exists.
+  const jobs = new JobService({ db, log });
 
   const app = createApp({
     log,
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
-    resolveToken: (secret) => resolveToken(db, secret),
+    // Cached briefly (src/api/auth/token-cache.ts): a revoked token stops working within 15 s.
+    resolveToken: cachedTokenResolver((secret) => resolveToken(db, secret)),
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
+    jobs,
     readiness: async (): Promise<Readiness> => {
       try {
         await sql`select 1`.execute(db);
@@ -97,10 +121,23 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
       }
     },
   });
+  const controller = new Controller({
+    db,
+    adapters,
+    lease: leaderLease(database, config, log),
+    policy: policyFromConfig(config.scheduler),
+    now,
+    intervalMs: config.scheduler.intervalSeconds * 1000,
+    log: log.child({ component: 'control' }),
+    metrics: createControlMetrics(metrics),
+  });
+  jobs.setHooks({ onChange: (reason) => controller.trigger(reason), cancelOnCluster: (job) => controller.cancelOnCluster(job) });
   let http: HttpServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
+    await controller.start();
   } catch (e) {
+    await controller.stop();
     await Promise.all([...adapters.values()].map((a) => a.close()));
     await database.close();
     throw e;
@@ -113,9 +150,10 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await controller.stop();
       await http.close();
       await Promise.all([...adapters.values()].map((a) => a.close()));
       await database.close();
     })());
-  return { database, http, adapters, firstStart: first, close };
+  return { database, http, adapters, controller, now, firstStart: first, close };
 }

@@ -3,11 +3,14 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../observability/logger.js';
 import type { InventoryService } from '../../services/inventory-service.js';
+import type { JobService } from '../../services/job-service.js';
 import { requireBearer, type TokenResolver } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes, type Readiness } from './routes/health.js';
 import { institutionRoutes, type InstitutionReader } from './routes/institutions.js';
 import { inventoryRoutes } from './routes/inventory.js';
+import { jobRoutes } from './routes/jobs.js';
 
 /** Everything the REST layer needs; main.ts provides it. */
 export interface RestDeps {
@@ -18,6 +21,7 @@ export interface RestDeps {
   resolveToken: TokenResolver;
   inventory: InventoryService;
   institutions: InstitutionReader;
+  jobs: JobService;
 }
 
 /** Build the express app (not listening). */
@@ -27,11 +31,13 @@ export function createApp(deps: RestDeps): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: deps.bodyLimitBytes }));
   app.use(healthRoutes(deps));
+  app.use(docsRoutes());
 
   const v1 = express.Router();
   v1.use(requireBearer(deps.resolveToken));
   v1.use(inventoryRoutes(deps.inventory));
   v1.use(institutionRoutes(deps.institutions));
+  v1.use(jobRoutes(deps.jobs));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -13,8 +13,10 @@ import { Backoff, SlurmErrno, SlurmRefusedError, SlurmUnavailableError, SlurmVer
 import { SlurmHttpClient } from './http-client.js';
 import { buildPools } from './inventory.js';
 import { decodeJobComment } from './job-comment.js';
-import { isFinalExternalState, lostStatus, toExternalStatus, wasRejectedAtSubmit } from './job-status.js';
+import { isFinalExternalState, toExternalStatus, wasRejectedAtSubmit } from './job-status.js';
+import { KeyLock } from './key-lock.js';
 import type { SlurmApiMapping, SlurmJob } from './model.js';
+import { SeenJobs } from './seen-jobs.js';
 import { SubmitPlanError, buildSubmitPlan, type PlanPool } from './submit-plan.js';
 
 /** Test seams: a crash between Slurm accepting a job and the adapter acknowledging it. */
@@ -40,9 +42,8 @@ export class SlurmAdapter implements ClusterAdapter {
   private readonly credentials: SlurmCredentials;
   private mapping?: SlurmApiMapping;
   private readonly pools = new Map<string, PlanPool>();
-  /** Last status seen per key: tells a vanished job (lost) from one never submitted here. */
-  private readonly known = new Map<string, ExternalJobStatus>();
-  private readonly keyLocks = new Map<string, Promise<unknown>>();
+  private readonly seen: SeenJobs;
+  private readonly keyLock = new KeyLock();
 
   constructor(
     readonly clusterId: string,
@@ -50,6 +51,7 @@ export class SlurmAdapter implements ClusterAdapter {
     private readonly deps: SlurmAdapterDeps = {},
   ) {
     this.pollIntervalMs = config.pollIntervalSeconds * 1000;
+    this.seen = new SeenJobs(() => this.now());
     this.credentials = new SlurmCredentials(config.auth, deps.now ?? Date.now);
     this.http = new SlurmHttpClient({
       baseUrl: config.url,
@@ -70,12 +72,12 @@ export class SlurmAdapter implements ClusterAdapter {
     const built = buildPools(nodes, partitions, { defaultGpuType: this.config.defaultGpuType, ...(this.config.partitions ? { partitions: this.config.partitions } : {}) });
     this.pools.clear();
     for (const p of built.pools) this.pools.set(p.name, { gpuType: p.gpuType, typedGres: built.typedGres.get(p.name) ?? true });
-    return { pools: built.pools, observedAt: (this.deps.now ?? Date.now)() };
+    return { pools: built.pools, observedAt: this.now() };
   }
 
   /** Submit once per idempotency key: an existing job carrying the key is returned instead. */
   submit(req: SubmitRequest): Promise<SubmitResult> {
-    return this.withKeyLock(req.idempotencyKey, async () => {
+    return this.keyLock.run(req.idempotencyKey, async () => {
       const api = await this.api();
       const existing = (await this.jobsByKey(api, { withRejected: true })).get(req.idempotencyKey);
       if (existing && wasRejectedAtSubmit(existing)) {
@@ -83,13 +85,13 @@ export class SlurmAdapter implements ClusterAdapter {
         throw new SlurmRefusedError(`cluster ${this.clusterId}: Slurm rejected this submission before (job ${existing.jobId}: ${existing.stateReason})`);
       }
       if (existing) {
-        this.known.set(req.idempotencyKey, toExternalStatus(existing, req.idempotencyKey));
+        this.seen.remember(toExternalStatus(existing, req.idempotencyKey));
         return { externalId: existing.jobId, created: false };
       }
       const plan = await this.plan(req);
       const res = await this.http.request('POST', api.paths.submit, { as: plan.user, body: api.submitBody(plan) });
       const externalId = this.read(() => api.readSubmittedJobId(this.http.expectOk(res, `submit ncg job ${req.jobId}`)));
-      this.known.set(req.idempotencyKey, { idempotencyKey: req.idempotencyKey, externalId, state: 'pending' });
+      this.seen.remember({ idempotencyKey: req.idempotencyKey, externalId, state: 'pending' });
       await this.deps.faults?.afterSubmitAccepted?.(req, externalId);
       return { externalId, created: true };
     });
@@ -112,15 +114,12 @@ export class SlurmAdapter implements ClusterAdapter {
     const out: ExternalJobStatus[] = [];
     for (const key of idempotencyKeys) {
       const job = jobs.get(key);
-      const previous = this.known.get(key);
-      let status: ExternalJobStatus | undefined;
-      if (job) status = toExternalStatus(job, key);
-      else if (previous) status = isFinalExternalState(previous.state) ? previous : lostStatus(key, previous.externalId);
+      const status = job ? toExternalStatus(job, key) : this.seen.missing(key);
       if (!status) continue;
-      this.known.set(key, status);
+      this.seen.remember(status);
       out.push(status);
     }
-    this.forgetOldFinals();
+    this.seen.prune();
     return out;
   }
 
@@ -144,16 +143,12 @@ export class SlurmAdapter implements ClusterAdapter {
 
   /** Nothing is held open between calls (fetch pools its own sockets). */
   async close(): Promise<void> {
-    this.known.clear();
+    this.seen.clear();
     this.pools.clear();
   }
 
-  /** Keeps `known` bounded: a final state older than a day has long been recorded by the control loop. */
-  private forgetOldFinals(): void {
-    const horizon = (this.deps.now ?? Date.now)() - 86_400_000;
-    for (const [key, s] of this.known) {
-      if (isFinalExternalState(s.state) && (s.endedAt ?? 0) < horizon && s.state !== 'lost') this.known.delete(key);
-    }
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
   }
 
   /** The version mapping, detected once from `/openapi/v3` (retried on the next call if that fails). */
@@ -204,17 +199,5 @@ export class SlurmAdapter implements ClusterAdapter {
       if (e instanceof SlurmRefusedError || e instanceof SlurmUnavailableError) throw e;
       throw new SlurmUnavailableError(`cluster ${this.clusterId}: ${(e as Error).message}`, this.config.backoff.maxSeconds * 1000);
     }
-  }
-
-  private withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    // Two submits of one key in this process run one after the other, so the second sees the first's job.
-    const previous = this.keyLocks.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const settled = run.catch(() => undefined);
-    this.keyLocks.set(key, settled);
-    void settled.then(() => {
-      if (this.keyLocks.get(key) === settled) this.keyLocks.delete(key);
-    });
-    return run;
   }
 }

@@ -67,7 +67,8 @@ export function k3sContractSpec(shape: ContractJobShape): JobSpec {
 class K3sAgentContainer extends GenericContainer {
   constructor() {
     super(IMAGE);
-    this.hostConfig.CgroupnsMode = 'host';
+    // The dockerode types lag the Engine API here; the K3s module sets the same field.
+    (this.hostConfig as { CgroupnsMode?: string }).CgroupnsMode = 'host';
     this.withPrivilegedMode()
       .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup' }])
       .withTmpFs({ '/run': 'rw', '/var/run': 'rw' })

@@ -41,7 +41,13 @@ export interface SubmitResult {
   created: boolean;
 }
 
-/** States a backend job can be observed in. `lost`: the backend no longer knows a job it had. */
+/**
+ * States a backend job can be observed in. `lost`: the backend no longer knows a job it had.
+ * `preempted`: the backend gave the job back and will not run it (it was stopped or removed there), so ncg
+ * requeues it and may place it elsewhere — the Kubernetes adapter reports this, with reason `unschedulable`,
+ * when a job's pods stay unschedulable past its configured time (it deletes the Job first, so the job
+ * cannot start later behind ncg's back).
+ */
 export type ExternalJobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'preempted' | 'lost';
 
 /** A backend job's observed status. */

@@ -5,7 +5,12 @@ pid_dir() { echo "${slurm_base:?}/pids"; }
 
 pid_record() { mkdir -p "$(pid_dir)" && echo "$2" >"$(pid_dir)/$1.pid"; }
 
-pid_read() { cat "$(pid_dir)/$1.pid" 2>/dev/null || true; }
+# Builtins only (read, not cat): `up` checks every daemon each time and must stay quick.
+pid_read() {
+  local pid=""
+  read -r pid 2>/dev/null <"${slurm_base:?}/pids/$1.pid" || true
+  echo "$pid"
+}
 
 # Close every descriptor above 2 in the current (sub)shell. A daemon that inherits a pipe its caller
 # reads (node's execFile, CI log capture) keeps that caller waiting for end-of-file forever.
@@ -24,12 +29,14 @@ spawn_clean() { (close_fds; exec "$@"); }
 # pid_is_live PID COMM: the process exists, is not a zombie (this host's PID 1 does not reap, and
 # `kill -0` succeeds on zombies), and runs the program we started (a recycled PID is not ours).
 pid_is_live() {
-  local pid="$1" comm="$2" stat
+  local pid="$1" comm="$2" stat="" name=""
   [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
-  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  read -r stat 2>/dev/null <"/proc/$pid/stat" || return 1
   stat="${stat##*) }"
   [ "${stat%% *}" != Z ] || return 1
-  [ -z "$comm" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$comm" ]
+  [ -z "$comm" ] && return 0
+  read -r name 2>/dev/null <"/proc/$pid/comm" || return 1
+  [ "$name" = "$comm" ]
 }
 
 pid_alive_file() { pid_is_live "$(pid_read "$1")" "$2"; }

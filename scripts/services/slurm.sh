@@ -19,9 +19,12 @@ slurm_packages="munge slurmctld slurmd slurm-client slurmrestd slurm-wlm-jwt-plu
 . "$here/services/pids.sh"
 
 slurm_install() {
-  local missing="" p
+  local missing="" p installed
+  # One dpkg-query for all packages: this runs on every `up`, and must stay quick.
+  # shellcheck disable=SC2086
+  installed="$(dpkg-query -W -f='${Package} ${Status}\n' $slurm_packages 2>/dev/null || true)"
   for p in $slurm_packages; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+    echo "$installed" | grep -q "^$p install ok installed$" || missing="$missing $p"
   done
   [ -z "$missing" ] && return 0
   echo "slurm: installing$missing" >&2
@@ -56,7 +59,8 @@ slurm_nodes_ready() {
 }
 
 slurm_start_munged() {
-  if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then return 0; fi # running already (ours or the host's)
+  pid_alive_file munged munged && return 0
+  if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then return 0; fi # the host's own munged serves us
   mkdir -p /run/munge && chown munge:munge /run/munge
   spawn_clean runuser -u munge -- /usr/sbin/munged </dev/null >/dev/null 2>&1
   pid_record munged "$(cat /run/munge/munged.pid)"

@@ -36,7 +36,9 @@ export async function slurmGet(path: string, url = slurmUrl): Promise<Record<str
 /** Probe once per test file: slurmrestd answers a ping with a token minted from the key. */
 export function slurmGate() {
   return requireService('slurm', async () => {
-    const body = await slurmGet('/slurm/v0.0.38/ping');
+    const body = await slurmGet('/slurm/v0.0.38/ping').catch((e: Error & { cause?: { code?: string } }) => {
+      throw new Error(`slurmrestd at ${slurmUrl} (key ${jwtKeyFile}): ${e.cause?.code ?? e.message}`);
+    });
     const pings = body.pings as { ping?: string }[] | undefined;
     if (!pings?.some((p) => p.ping === 'UP')) throw new Error(`slurmctld not UP: ${JSON.stringify(body.errors ?? body)}`);
   });

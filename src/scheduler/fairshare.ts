@@ -36,7 +36,8 @@ interface Ranked {
 }
 
 /** Rank every leaf of `root` by Fair Tree; `usage` holds decayed GPU-seconds per leaf id. */
-export function computeFairTree(root: AccountNode, usage: Readonly<Record<string, number>>): FairTree {
+export function computeFairTree(input: AccountNode, usage: Readonly<Record<string, number>>): FairTree {
+  const root = canonical(input);
   const subtreeUsage = new Map<AccountNode, number>();
   const leafCount = sumUsage(root, usage, subtreeUsage);
   const tree: FairTree = { factor: new Map(), levelFs: new Map(), leafCount };
@@ -48,6 +49,13 @@ export function computeFairTree(root: AccountNode, usage: Readonly<Record<string
   }
   bestInSubtree(root, tree.factor);
   return tree;
+}
+
+/** A copy with children sorted by id, so sums (and so ties) never depend on the input's sibling order. */
+function canonical(node: AccountNode): AccountNode {
+  if (!node.children || node.children.length === 0) return node;
+  const children = node.children.map(canonical).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { id: node.id, shares: node.shares, children };
 }
 
 /** Subtree usage of every node (leaves from `usage`, parents as sums); returns the number of leaves. */

@@ -35,11 +35,12 @@ export class PartyIndex {
   private readonly projects = new Map<string, Party>();
 
   constructor(accounts: AccountNode, budgets: readonly BudgetState[]) {
-    const children = accounts.children ?? [];
+    // Canonical order everywhere (sums, first refusal) so decisions never depend on input order.
+    const children = [...(accounts.children ?? [])].sort((a, b) => cmp(a.id, b.id));
     let sum = 0;
     for (const c of children) sum += Math.max(0, c.shares);
     for (const c of children) this.institution(c.id).share = sum > 0 ? Math.max(0, c.shares) / sum : 0;
-    for (const b of budgets) {
+    for (const b of [...budgets].sort((x, y) => cmp(budgetKey(x), budgetKey(y)))) {
       const p = b.projectId === undefined ? this.institution(b.institutionId) : this.project(b.projectId);
       p.budgets.push({ state: b, committed: 0 });
       if (!b.mayBorrow) p.noBorrow = true;
@@ -56,6 +57,14 @@ export class PartyIndex {
   project(id: string): Party {
     return getOrMake(this.projects, id, 'project');
   }
+}
+
+function budgetKey(b: BudgetState): string {
+  return [b.institutionId, b.projectId ?? '', b.kind, b.limitGpuSeconds, b.spentGpuSeconds, b.gracePct, b.maxConcurrentGpus ?? '', b.mayBorrow].join('\u0000');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function getOrMake(map: Map<string, Party>, id: string, kind: string): Party {

@@ -27,6 +27,7 @@ export function orderByKey(key: Float64Array, tieBreak: (a: number, b: number) =
   const radix = 2 ** indexBits;
   const levels = 2 ** (52 - indexBits) - 1;
   const scale = hi > lo ? levels / (hi - lo) : 0;
+  if (!Number.isFinite(scale)) return comparatorOrder(key, tieBreak); // a range so small it underflows
   const packed = new Float64Array(n);
   for (let i = 0; i < n; i++) packed[i] = Math.floor((key[i]! - lo) * scale) * radix + i;
   packed.sort();

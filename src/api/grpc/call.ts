@@ -50,8 +50,9 @@ export function unary(
 ): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     const run = async () => {
-      const request = decoded(call.request, requestType);
+      // Authenticate first: a caller without a token learns nothing, not even that its message was bad.
       const principal = await authenticate(call.metadata, ctx.resolveToken);
+      const request = decoded(call.request, requestType);
       return work(principal, request, call);
     };
     run().then(
@@ -73,8 +74,9 @@ export function serverStream(
 ): grpc.handleServerStreamingCall<unknown, unknown> {
   return (call) => {
     const run = async () => {
-      const request = decoded(call.request, requestType);
+      // Authenticate first: a caller without a token learns nothing, not even that its message was bad.
       const principal = await authenticate(call.metadata, ctx.resolveToken);
+      const request = decoded(call.request, requestType);
       await work(principal, request, call);
     };
     run().then(

@@ -51,7 +51,8 @@ function metadataOf(details: Record<string, unknown> | undefined): Record<string
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(details ?? {})) {
     if (k === 'issues' || v === undefined) continue;
-    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    // A `field` detail names a REST body key; say it the proto way.
+    const s = typeof v === 'string' ? (k === 'field' ? protoFieldPath(v) : v) : JSON.stringify(v);
     out[k] = s.length > 2_000 ? `${s.slice(0, 2_000)}…` : s;
   }
   return out;

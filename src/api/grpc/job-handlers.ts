@@ -53,7 +53,7 @@ export function jobHandlers(deps: JobHandlerDeps): grpc.UntypedServiceImplementa
       const page = await jobs.list(principal, listFilter(req), pageOf(req));
       return {
         jobs: page.items.map((s) => jobMessage(s.job, s.pending ? { pending: s.pending } : {})),
-        nextCursor: page.nextCursor ?? '',
+        next_cursor: page.nextCursor ?? '',
       };
     }),
 

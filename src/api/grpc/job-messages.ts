@@ -1,26 +1,13 @@
 /**
  * Jobs as `ncg.v1` messages (proto/ncg/v1/job.proto): the same content REST shows (present-job.ts), with
- * times as google.protobuf.Timestamp, states and QoS as enum names, and none of the control loop's
+ * times as epoch milliseconds (`*_ms`), states and QoS as enum names, and none of the control loop's
  * bookkeeping (dispatch keys, idempotency keys, backend ids).
  */
 import type { JobEvent, JobRecord } from '../../store/repositories/jobs.js';
 import type { PendingInfo } from '../../services/pending-info.js';
 import type { JobState, Qos } from '../../domain/types.js';
 
-/** A google.protobuf.Timestamp as proto-loader objects spell it. */
-export interface Timestamp {
-  seconds: number;
-  nanos: number;
-}
-
 type Message = Record<string, unknown>;
-
-/** Epoch milliseconds as a Timestamp (undefined stays unset). */
-export function timestamp(ms: number | undefined): Timestamp | undefined {
-  if (ms === undefined) return undefined;
-  const seconds = Math.floor(ms / 1000);
-  return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
-}
 
 /** `running` → `JOB_STATE_RUNNING`. */
 export function stateEnum(state: JobState): string {
@@ -40,28 +27,31 @@ function qosEnum(qos: Qos): string {
 function specMessage(job: JobRecord): Message {
   const s = job.spec;
   const spec: Message = {
-    gpuTypes: s.gpuTypes,
+    gpu_types: s.gpuTypes,
     nodes: s.nodes,
-    gpusPerNode: s.gpusPerNode,
-    cpusPerNode: s.cpusPerNode,
-    memoryGbPerNode: s.memoryGbPerNode,
-    walltimeSeconds: s.walltimeSeconds,
+    gpus_per_node: s.gpusPerNode,
+    cpus_per_node: s.cpusPerNode,
+    memory_gb_per_node: s.memoryGbPerNode,
+    walltime_seconds: s.walltimeSeconds,
     qos: qosEnum(s.qos),
   };
-  if (s.preferredSiteId) spec.preferredSite = s.preferredSiteId;
+  if (s.preferredSiteId) spec.preferred_site = s.preferredSiteId;
   if (s.image) spec.image = s.image;
   if (s.command) spec.command = s.command;
   if (s.script) spec.script = s.script;
   if (s.env) spec.env = s.env;
-  if (s.sim) spec.sim = { ...s.sim };
+  if (s.sim) {
+    const { durationSeconds, exitCode, gpuUtilPct } = s.sim;
+    spec.sim = { duration_seconds: durationSeconds, ...(exitCode !== undefined ? { exit_code: exitCode } : {}), ...(gpuUtilPct !== undefined ? { gpu_util_pct: gpuUtilPct } : {}) };
+  }
   return spec;
 }
 
 /** The Pending message of a waiting job. */
 export function pendingMessage(p: PendingInfo): Message {
-  const m: Message = { reason: p.reason, message: p.message, seenByCycle: p.seenByCycle };
+  const m: Message = { reason: p.reason, message: p.message, seen_by_cycle: p.seenByCycle };
   if (p.position !== undefined) m.position = p.position;
-  if (p.estimatedStart !== undefined) m.estimatedStart = timestamp(p.estimatedStart);
+  if (p.estimatedStart !== undefined) m.estimated_start_ms = Math.round(p.estimatedStart);
   if (p.priority !== undefined) m.priority = p.priority;
   if (p.factors) m.factors = p.factors;
   return m;
@@ -69,7 +59,7 @@ export function pendingMessage(p: PendingInfo): Message {
 
 /** One JobEvent message. */
 export function eventMessage(e: JobEvent): Message {
-  const m: Message = { id: e.id, to: stateEnum(e.to), at: timestamp(e.at), dataJson: JSON.stringify(e.data ?? {}) };
+  const m: Message = { id: e.id, to: stateEnum(e.to), at_ms: e.at, data_json: JSON.stringify(e.data ?? {}) };
   if (e.from) m.from = stateEnum(e.from);
   if (e.reason) m.reason = e.reason;
   return m;
@@ -85,15 +75,15 @@ export function jobMessage(job: JobRecord, extra: { pending?: PendingInfo; event
     project: job.projectId,
     user: job.userId,
     spec: specMessage(job),
-    submittedAt: timestamp(job.submittedAt),
+    submitted_at_ms: job.submittedAt,
     borrowed: job.borrowed ?? false,
   };
-  if (job.startedAt !== undefined) m.startedAt = timestamp(job.startedAt);
-  if (job.endedAt !== undefined) m.endedAt = timestamp(job.endedAt);
+  if (job.startedAt !== undefined) m.started_at_ms = job.startedAt;
+  if (job.endedAt !== undefined) m.ended_at_ms = job.endedAt;
   if (job.clusterId) m.cluster = job.clusterId;
   if (job.poolId) m.pool = job.poolId;
-  if (job.nodeNames) m.nodeNames = job.nodeNames;
-  if (job.exitCode !== undefined) m.exitCode = job.exitCode;
+  if (job.nodeNames) m.node_names = job.nodeNames;
+  if (job.exitCode !== undefined) m.exit_code = job.exitCode;
   if (job.reason) m.reason = job.reason;
   if (extra.pending) m.pending = pendingMessage(extra.pending);
   if (extra.events) m.events = extra.events.map(eventMessage);

@@ -13,13 +13,14 @@ import * as protoLoader from '@grpc/proto-loader';
 export const PROTO_FILES = ['ncg/v1/job_service.proto', 'ncg/v1/cluster_service.proto', 'grpc/health/v1/health.proto'] as const;
 
 /**
- * Loader options: camelCase field names (so a SubmitJobRequest reads like the REST body), enums as their
- * names, int64 as JS numbers (ids and epoch seconds stay far below 2^53), empty repeated and map fields as
- * [] and {}, and proto3 defaults filled in for clients. `optional` fields stay absent when unset, which is
- * how the server tells "not given" (take the REST default) from an explicit 0.
+ * Loader options: field names exactly as the .proto files spell them (snake_case — reflection serves the
+ * descriptors built from these, so grpcurl and other clients see the real names), enums as their names,
+ * int64 as JS numbers (ids and epoch seconds stay far below 2^53), empty repeated and map fields as [] and
+ * {}, and proto3 defaults filled in for clients. `optional` fields stay absent when unset, which is how
+ * the server tells "not given" (take the REST default) from an explicit 0.
  */
 export const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: false,
+  keepCase: true,
   longs: Number,
   enums: String,
   defaults: true,

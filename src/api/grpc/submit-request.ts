@@ -27,11 +27,15 @@ function gpuTypeOf(v: unknown): unknown {
   return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
 
+/** Proto field → REST body key, for the fields whose names differ. */
+const SIM_KEYS = { duration_seconds: 'durationSeconds', exit_code: 'exitCode', gpu_util_pct: 'gpuUtilPct' } as const;
+const NUMBER_KEYS = { nodes: 'nodes', gpus_per_node: 'gpusPerNode', cpus_per_node: 'cpusPerNode', memory_gb_per_node: 'memoryGbPerNode' } as const;
+
 function simOf(v: unknown): unknown {
   if (typeof v !== 'object' || v === null) return v;
   const s = v as Fields;
   const out: Fields = {};
-  for (const k of ['durationSeconds', 'exitCode', 'gpuUtilPct']) if (s[k] !== undefined && s[k] !== null) out[k] = s[k];
+  for (const [from, to] of Object.entries(SIM_KEYS)) if (s[from] !== undefined && s[from] !== null) out[to] = s[from];
   return out;
 }
 
@@ -43,11 +47,11 @@ export function submitBody(req: Fields): Fields {
   };
   put('name', req.name);
   put('project', req.project);
-  put('gpuType', gpuTypeOf(req.gpuTypes));
-  for (const k of ['nodes', 'gpusPerNode', 'cpusPerNode', 'memoryGbPerNode'] as const) if (req[k] !== undefined && req[k] !== null) body[k] = req[k];
+  put('gpuType', gpuTypeOf(req.gpu_types));
+  for (const [from, to] of Object.entries(NUMBER_KEYS)) if (req[from] !== undefined && req[from] !== null) body[to] = req[from];
   put('walltime', req.walltime);
   put('qos', qosOf(req.qos));
-  put('preferredSite', req.preferredSite);
+  put('preferredSite', req.preferred_site);
   put('image', req.image);
   put('command', req.command);
   put('script', req.script);
@@ -62,7 +66,7 @@ export function submitBody(req: Fields): Fields {
  * header). Both may be given only if they agree.
  */
 export function idempotencyKeyOf(req: Fields, metadata: grpc.Metadata): string | undefined {
-  const field = typeof req.idempotencyKey === 'string' && req.idempotencyKey !== '' ? req.idempotencyKey : undefined;
+  const field = typeof req.idempotency_key === 'string' && req.idempotency_key !== '' ? req.idempotency_key : undefined;
   const values = metadata.get(IDEMPOTENCY_METADATA);
   if (values.length > 1) {
     throw DomainError.invalid('send the idempotency-key metadata once', [{ path: 'idempotency_key', message: 'given more than once' }]);

@@ -59,7 +59,7 @@ function send(call: grpc.ServerWritableStream<unknown, unknown>, events: JobEven
 }
 
 function afterIdOf(req: Request): number {
-  const v = req.afterEventId;
+  const v = req.after_event_id;
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw DomainError.invalid('after_event_id must be a whole number ≥ 0', [{ path: 'after_event_id', message: 'expected a whole number ≥ 0' }]);

@@ -116,5 +116,5 @@ export async function startGrpcHarness(opts: { watchPollMs?: number } = {}): Pro
 
 /** A small valid submission for the fixture grid (project of `inst`, default inst-00). */
 export function validSubmit(overrides: Record<string, unknown> = {}, inst = 'inst-00'): Record<string, unknown> {
-  return { name: 'demo', project: `${inst}-p1`, gpuTypes: ['h100-80gb'], gpusPerNode: 2, walltime: '1h', command: ['python', 'train.py'], ...overrides };
+  return { name: 'demo', project: `${inst}-p1`, gpu_types: ['h100-80gb'], gpus_per_node: 2, walltime: '1h', command: ['python', 'train.py'], ...overrides };
 }

@@ -42,7 +42,7 @@ async function until(cond: () => boolean, ms = 5_000): Promise<void> {
 describe('JobService.Submit', () => {
   it('queues a job with the REST defaults and the pools’ spelling of its GPU type', async () => {
     const before = await h.jobCount();
-    const r = await h.call(h.jobs, 'Submit', validSubmit({ sim: { durationSeconds: 30 } }, 'inst-01'), { token: 'inst-01-r1' });
+    const r = await h.call(h.jobs, 'Submit', validSubmit({ sim: { duration_seconds: 30 } }, 'inst-01'), { token: 'inst-01-r1' });
     expect(r.err).toBeUndefined();
     expect(r.res.created).toBe(true);
     expect(r.res.job).toMatchObject({
@@ -51,27 +51,28 @@ describe('JobService.Submit', () => {
       project: 'inst-01-p1',
       user: 'inst-01-r1',
       name: 'demo',
-      spec: { gpuTypes: ['H100-80GB'], nodes: 1, gpusPerNode: 2, cpusPerNode: 8, memoryGbPerNode: 32, walltimeSeconds: 3600, qos: 'QOS_NORMAL', command: ['python', 'train.py'], sim: { durationSeconds: 30 } },
-      pending: { reason: 'NotYetScheduled', seenByCycle: false },
+      spec: { gpu_types: ['H100-80GB'], nodes: 1, gpus_per_node: 2, cpus_per_node: 8, memory_gb_per_node: 32, walltime_seconds: 3600, qos: 'QOS_NORMAL', command: ['python', 'train.py'], sim: { duration_seconds: 30 } },
+      pending: { reason: 'NotYetScheduled', seen_by_cycle: false },
     });
     expect(r.res.job.id).toMatch(/^j-/);
-    expect(Math.abs(r.res.job.submittedAt.seconds * 1000 - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(r.res.job.submitted_at_ms - Date.now())).toBeLessThan(60_000);
+    expect(r.res.job.started_at_ms).toBeUndefined();
     expect(await h.jobCount()).toBe(before + 1);
   });
 
   it('takes several GPU types, QoS, env and a preferred site', async () => {
-    const job = await submit({ gpuTypes: ['h100-80gb', 'l40s'], qos: 'QOS_HIGH', env: { EPOCHS: '3' }, preferredSite: 'coe-islamabad', nodes: 2 });
-    expect(job.spec).toMatchObject({ gpuTypes: ['H100-80GB', 'L40S'], qos: 'QOS_HIGH', env: { EPOCHS: '3' }, preferredSite: 'coe-islamabad', nodes: 2 });
+    const job = await submit({ gpu_types: ['h100-80gb', 'l40s'], qos: 'QOS_HIGH', env: { EPOCHS: '3' }, preferred_site: 'coe-islamabad', nodes: 2 });
+    expect(job.spec).toMatchObject({ gpu_types: ['H100-80GB', 'L40S'], qos: 'QOS_HIGH', env: { EPOCHS: '3' }, preferred_site: 'coe-islamabad', nodes: 2 });
   });
 
   it('an idempotency key (field or metadata) returns the first job; a different request with it is ALREADY_EXISTS', async () => {
-    const first = await h.call(h.jobs, 'Submit', validSubmit({ idempotencyKey: 'grpc-key-1' }));
+    const first = await h.call(h.jobs, 'Submit', validSubmit({ idempotency_key: 'grpc-key-1' }));
     const again = await h.call(h.jobs, 'Submit', validSubmit(), { metadata: { 'idempotency-key': 'grpc-key-1' } });
     expect([first.res.created, again.res.created]).toEqual([true, false]);
     expect(again.res.job.id).toBe(first.res.job.id);
-    const changed = await h.call(h.jobs, 'Submit', validSubmit({ gpusPerNode: 4, idempotencyKey: 'grpc-key-1' }));
+    const changed = await h.call(h.jobs, 'Submit', validSubmit({ gpus_per_node: 4, idempotency_key: 'grpc-key-1' }));
     expect(changed.err?.code).toBe(grpc.status.ALREADY_EXISTS);
-    const conflicting = await h.call(h.jobs, 'Submit', validSubmit({ idempotencyKey: 'a' }), { metadata: { 'idempotency-key': 'b' } });
+    const conflicting = await h.call(h.jobs, 'Submit', validSubmit({ idempotency_key: 'a' }), { metadata: { 'idempotency-key': 'b' } });
     expect(conflicting.err?.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(conflicting.err?.details).toContain('idempotency_key');
   });
@@ -84,7 +85,7 @@ describe('JobService.Get, List and Cancel', () => {
     expect(r.res.job).toMatchObject({ id: job.id, state: 'JOB_STATE_QUEUED', pending: { reason: 'NotYetScheduled' } });
     expect(r.res.job.events).toHaveLength(1);
     expect(r.res.job.events[0]).toMatchObject({ from: 'JOB_STATE_UNSPECIFIED', to: 'JOB_STATE_QUEUED', reason: 'submitted' });
-    expect(JSON.parse(r.res.job.events[0].dataJson)).toEqual(expect.any(Object));
+    expect(JSON.parse(r.res.job.events[0].data_json)).toEqual(expect.any(Object));
   });
 
   it('lists by state and project, newest first, a page at a time', async () => {
@@ -104,7 +105,7 @@ describe('JobService.Get, List and Cancel', () => {
       const page = await h.call(h.jobs, 'List', { limit: 2, cursor });
       expect(page.err).toBeUndefined();
       seen.push(...page.res.jobs.map((j: { id: string }) => j.id));
-      cursor = page.res.nextCursor;
+      cursor = page.res.next_cursor;
     } while (cursor);
     expect(seen.length).toBe(await h.jobCount());
     expect(new Set(seen).size).toBe(seen.length);
@@ -131,7 +132,7 @@ describe('JobService.Get, List and Cancel', () => {
 
 describe('JobService.Watch', () => {
   it('sends the history, then each state change, and ends after the final one', async () => {
-    const job = await submit({ sim: { durationSeconds: 5 } });
+    const job = await submit({ sim: { duration_seconds: 5 } });
     const w = watch({ id: job.id });
     await until(() => w.messages.length === 1);
     await h.move(job.id, ['queued'], 'dispatching', { clusterId: 'isb-k8s', poolId: 'isb-k8s-h100' });
@@ -142,16 +143,16 @@ describe('JobService.Watch', () => {
     expect(status.code).toBe(grpc.status.OK);
     expect(w.messages.map((m) => m.event.to)).toEqual(['JOB_STATE_QUEUED', 'JOB_STATE_DISPATCHING', 'JOB_STATE_RUNNING', 'JOB_STATE_SUCCEEDED']);
     const last = w.messages[3];
-    expect(last.job).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', cluster: 'isb-k8s', pool: 'isb-k8s-h100', exitCode: 0 });
+    expect(last.job).toMatchObject({ state: 'JOB_STATE_SUCCEEDED', cluster: 'isb-k8s', pool: 'isb-k8s-h100', exit_code: 0 });
     expect(last.event).toMatchObject({ from: 'JOB_STATE_RUNNING', reason: 'completed' });
     const ids = w.messages.map((m) => m.event.id);
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
 
     // Resuming after the second event replays only what came later, and a finished watch ends at once.
-    const resumed = watch({ id: job.id, afterEventId: ids[1] });
+    const resumed = watch({ id: job.id, after_event_id: ids[1] });
     expect((await resumed.done).code).toBe(grpc.status.OK);
     expect(resumed.messages.map((m) => m.event.to)).toEqual(['JOB_STATE_RUNNING', 'JOB_STATE_SUCCEEDED']);
-    const finished = watch({ id: job.id, afterEventId: ids[3] });
+    const finished = watch({ id: job.id, after_event_id: ids[3] });
     expect((await finished.done).code).toBe(grpc.status.OK);
     expect(finished.messages).toEqual([]);
   });

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, vi } from 'vitest';
 import { runAdapterContract } from '../../helpers/adapter-contract.js';
 import { requireService } from '../../helpers/require-service.js';
-import { K3sCluster, pingDocker } from './k3s-harness.js';
+import { pingDocker } from './docker-probe.js';
+import type { K3sCluster } from './k3s-harness.js';
 
 const docker = await requireService('k3s (Docker engine)', () => pingDocker(), {
   optionalEvenInCi: true,
@@ -14,11 +15,18 @@ const docker = await requireService('k3s (Docker engine)', () => pingDocker(), {
   hint: 'the k3s contract suite needs a Docker engine (testcontainers runs rancher/k3s); this machine kind has none',
 });
 
-describe.runIf(docker.available)('kubernetes adapter on k3s (testcontainers)', () => {
+// Loaded only when it will run: testcontainers and the client take seconds to import.
+const harness = docker.available ? await import('./k3s-harness.js') : undefined;
+
+describe.runIf(harness !== undefined)('kubernetes adapter on k3s (testcontainers)', () => {
   // Real pods pull busybox and sleep in real time.
   vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
-  const cluster = new K3sCluster();
-  beforeAll(() => cluster.start(), 300_000);
-  afterAll(() => cluster.stop(), 120_000);
-  runAdapterContract('kubernetes (k3s)', async () => cluster.harness());
+  // The body is collected even when skipped, so nothing here may touch the (unloaded) harness.
+  let cluster: K3sCluster | undefined;
+  beforeAll(async () => {
+    cluster = new harness!.K3sCluster();
+    await cluster.start();
+  }, 300_000);
+  afterAll(() => cluster?.stop(), 120_000);
+  runAdapterContract('kubernetes (k3s)', async () => cluster!.harness());
 });

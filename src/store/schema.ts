@@ -83,10 +83,25 @@ export interface JobEventsTable {
   data: JsonDefault<Record<string, unknown>>;
 }
 
+/** A ledger row adds GPU-seconds (`charge`, ≥ 0) or takes back an estimate's (`reversal`, < 0); migration 0004. */
+export type LedgerEntryKind = 'charge' | 'reversal';
+
 export interface LedgerEntriesTable {
   id: Serial; job_id: string; cluster_id: string; institution_id: string; project_id: string; user_id: string;
   gpu_type: string; window_start: Timestamp; window_end: Timestamp; gpu_seconds: Int8; source: LedgerSource;
-  efficiency: number | null; created_at: CreatedAt;
+  efficiency: number | null; kind: Generated<LedgerEntryKind>; created_at: CreatedAt;
+}
+
+/** The meter's progress per cluster and window (migration 0004): mutable state, not history. */
+export interface MeteringWindowsTable {
+  cluster_id: string; window_start: Timestamp; window_end: Timestamp; status: 'pending' | 'measured' | 'estimated';
+  attempts: Generated<number>; last_error: string | null; first_tried_at: CreatedAt; updated_at: UpdatedAt;
+}
+
+/** GPU use the meter saw but could not charge as usual (migration 0004); append-only. */
+export interface MeteringDiscrepanciesTable {
+  id: Serial; cluster_id: string; window_start: Timestamp; window_end: Timestamp; kind: 'unknown-job' | 'ended-job';
+  ref: string; job_id: string | null; gpu_seconds: Int8; detected_at: CreatedAt;
 }
 
 export interface AuditLogTable {
@@ -125,6 +140,8 @@ export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
   ledger_entries: LedgerEntriesTable;
+  metering_windows: MeteringWindowsTable;
+  metering_discrepancies: MeteringDiscrepanciesTable;
   audit_log: AuditLogTable;
   kpi_snapshots: KpiSnapshotsTable;
   usage_accounts: UsageAccountsTable;

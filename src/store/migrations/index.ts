@@ -6,12 +6,14 @@ import type { Migration } from 'kysely';
 import { migration0001Grid } from './0001_grid.js';
 import { migration0002Jobs } from './0002_jobs.js';
 import { migration0003AppendOnly } from './0003_append_only.js';
+import { migration0004Metering } from './0004_metering.js';
 
 /** Migrations by name; names sort in the order they apply. */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_grid': migration0001Grid,
   '0002_jobs': migration0002Jobs,
   '0003_append_only': migration0003AppendOnly,
+  '0004_metering': migration0004Metering,
 };
 
 /** The names of all known migrations, in order. */

@@ -8,10 +8,11 @@ import type { LedgerEntry, LedgerSource } from '../../domain/types.js';
 import { chunks, date, ms, type Db } from '../rows.js';
 
 /**
- * Ledger source budgets are charged from. Only `allocation` rows exist yet; when Prometheus metering lands
- * its rows will supersede these, and this is the one place that decides which source counts.
+ * Ledger sources budgets are charged from: all of them. Metering (src/metering) supersedes an `allocation`
+ * estimate by appending the measured `prometheus` row and a `reversal` of the estimate, so the plain sum
+ * over every row counts each GPU-second once (docs/metering.md).
  */
-export const BUDGET_SOURCE: LedgerSource = 'allocation';
+export const BUDGET_SOURCE: LedgerSource | 'all' = 'all';
 
 /** Append rows; rows whose key already exists are skipped. Returns the rows actually inserted. */
 export async function appendLedgerEntries(db: Db, entries: readonly LedgerEntry[]): Promise<LedgerEntry[]> {
@@ -35,7 +36,7 @@ export async function appendLedgerEntries(db: Db, entries: readonly LedgerEntry[
           efficiency: e.efficiency ?? null,
         })),
       )
-      .onConflict((oc) => oc.columns(['job_id', 'cluster_id', 'window_start', 'window_end', 'source']).doNothing())
+      .onConflict((oc) => oc.columns(['job_id', 'cluster_id', 'window_start', 'window_end', 'source', 'kind']).doNothing())
       .returning(['job_id', 'window_start', 'window_end', 'cluster_id'])
       .execute();
     const byKey = new Map(part.map((e) => [`${e.jobId}|${e.clusterId}|${e.windowStart}|${e.windowEnd}`, e]));
@@ -68,7 +69,7 @@ export async function lastWindowEnds(db: Db, jobIds: readonly string[], source: 
  * GPU-seconds charged to each allocation active at `at`: rows of `source` of its institution (and of its
  * project, for a project sub-allocation) whose window starts inside the allocation's period.
  */
-export async function spentByAllocation(db: Db, at: number, source: LedgerSource = BUDGET_SOURCE): Promise<Map<string, number>> {
+export async function spentByAllocation(db: Db, at: number, source: LedgerSource | 'all' = BUDGET_SOURCE): Promise<Map<string, number>> {
   const when = date(at);
   const rows = await sql<{ id: string; spent: number | string | null }>`
     select a.id, coalesce(sum(l.gpu_seconds), 0)::float8 as spent
@@ -76,7 +77,7 @@ export async function spentByAllocation(db: Db, at: number, source: LedgerSource
       left join ledger_entries l
         on l.institution_id = a.institution_id
        and (a.project_id is null or l.project_id = a.project_id)
-       and l.source = ${source}
+       and (${source} = 'all' or l.source = ${source})
        and l.window_start >= a.period_start and l.window_start < a.period_end
      where a.period_start <= ${when} and a.period_end > ${when}
      group by a.id`.execute(db);

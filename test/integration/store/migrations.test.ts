@@ -8,8 +8,8 @@ import { createTestDatabase } from '../../helpers/postgres-template.js';
 
 const EXPECTED_TABLES = [
   'allocations', 'api_tokens', 'audit_log', 'clusters', 'institutions', 'job_events', 'jobs', 'kpi_snapshots',
-  'ledger_entries', 'meta', 'operator_sites', 'pools', 'project_members', 'projects', 'sites', 'usage_accounts',
-  'user_roles', 'users',
+  'ledger_entries', 'meta', 'metering_discrepancies', 'metering_windows', 'operator_sites', 'pools', 'project_members',
+  'projects', 'sites', 'usage_accounts', 'user_roles', 'users',
 ];
 
 describeEachStore('migrations', (getDb, target) => {

@@ -10,7 +10,7 @@
  */
 import { runCycle } from '../scheduler/cycle.js';
 import type { SchedulerSnapshot } from '../scheduler/types.js';
-import { buildAccountTree, buildBudgets } from './accounts.js';
+import { buildAccountTree, buildBudgets, effectiveShares } from './accounts.js';
 import { BudgetLedger } from './budget-ledger.js';
 import { EventQueue } from './event-queue.js';
 import type { SimPolicy } from './policy-loader.js';
@@ -64,6 +64,7 @@ export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPoli
   const table = new JobTable(jobs, pools, usage, ledger, rec);
   const queue = new EventQueue();
   const intervalMs = policy.cycleIntervalSeconds * 1000;
+  const nominal = nominalShares(grid, policy, pools.capacity);
   const progressStep = Math.max(1, Math.floor(jobs.length / 100));
   let nextSubmit = 0;
   let lastCycle = -Infinity;
@@ -77,7 +78,7 @@ export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPoli
 
   const cycleAt = (t: number): void => {
     for (let round = 0; round < MAX_ROUNDS_PER_INSTANT; round++) {
-      if (!table.canChange(sched.reclaim)) {
+      if (!table.canChange(sched.reclaim, nominal)) {
         if (round === 0) rec.skippedInstants++;
         return;
       }
@@ -152,4 +153,13 @@ export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPoli
   }
   options.onProgress?.({ now, done: table.done, total: jobs.length });
   return { jobs, recorder: rec, start, end: now, capacityGpus: pools.capacity, budgetPeriodSeconds: periodSeconds, unfinished: table.pending.length };
+}
+
+/** Nominal GPUs per institution (share of all capacity), or null when shares are per GPU type. */
+function nominalShares(grid: SimGrid, policy: SimPolicy, capacity: number): ((institutionId: string) => number) | null {
+  if (policy.scheduler.nominalShareBy !== 'total') return null;
+  const shares = effectiveShares(grid, policy);
+  let total = 0;
+  for (const v of shares.values()) total += v;
+  return (id) => (total > 0 ? ((shares.get(id) ?? 0) / total) * capacity : 0);
 }

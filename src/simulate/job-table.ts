@@ -24,6 +24,8 @@ export class JobTable {
   private readonly pendingOf: (PendingJob | undefined)[];
   private started = false;
   private borrowed = 0;
+  /** GPUs of running, not borrowed jobs per institution: what counts against nominal share. */
+  private readonly guaranteed = new Map<string, number>();
 
   constructor(
     private readonly jobs: readonly SimJob[],
@@ -67,6 +69,7 @@ export class JobTable {
     this.runningPos.set(j.id, this.running.length);
     this.running.push(r);
     if (r.borrowed) this.borrowed++;
+    else this.guaranteed.set(j.institutionId, (this.guaranteed.get(j.institutionId) ?? 0) + j.gpus);
     this.usage.change(j.leafId, t, j.gpus);
     this.ledger.start(j.institutionId, j.gpus, t);
     this.rec.start(j, t);
@@ -104,14 +107,28 @@ export class JobTable {
     this.pending.push(p);
   }
 
-  /** Could a cycle change anything now? (see engine.ts) */
-  canChange(reclaim: boolean): boolean {
+  /**
+   * Could a cycle change anything now? Only if a pending job might fit on free GPUs (some node has as many
+   * free as the smallest per-node request), or — with reclaim and borrowed jobs running — a pending job's
+   * institution is within its nominal share (guaranteed GPUs + the job's ≤ share × capacity), the only case
+   * in which the core preempts. `nominal` is null when nominal shares are per GPU type: then any borrowed
+   * job counts as reclaimable (conservative: an extra cycle is harmless, a skipped one would not be).
+   */
+  canChange(reclaim: boolean, nominal: ((institutionId: string) => number) | null): boolean {
     if (this.pending.length === 0) return false;
-    if (reclaim && this.borrowed > 0) return true;
-    if (this.pools.freeGpus === 0) return false;
-    let smallest = Infinity;
-    for (const p of this.pending) if (p.gpusPerNode < smallest) smallest = p.gpusPerNode;
-    return this.pools.maxFreeOnANode() >= smallest;
+    if (this.pools.freeGpus > 0) {
+      let smallest = Infinity;
+      for (const p of this.pending) if (p.gpusPerNode < smallest) smallest = p.gpusPerNode;
+      if (this.pools.maxFreeOnANode() >= smallest) return true;
+    }
+    if (!reclaim || this.borrowed === 0) return false;
+    if (nominal === null) return true;
+    for (const p of this.pending) {
+      if (p.qos === 'preemptible') continue;
+      // A tolerance of one GPU keeps rounding in the core's share arithmetic from ever making us skip.
+      if ((this.guaranteed.get(p.institutionId) ?? 0) + p.nodes * p.gpusPerNode <= nominal(p.institutionId) + 1) return true;
+    }
+    return false;
   }
 
   private stop(j: SimJob, t: number): RunningJob {
@@ -125,6 +142,7 @@ export class JobTable {
     }
     this.runningPos.delete(j.id);
     if (r.borrowed) this.borrowed--;
+    else this.guaranteed.set(j.institutionId, this.guaranteed.get(j.institutionId)! - j.gpus);
     this.pools.release(r.clusterId, r.poolId, r.nodeNames, j.gpusPerNode);
     this.usage.change(j.leafId, t, -j.gpus);
     this.ledger.stop(j.institutionId, j.gpus, r.startedAt, t);

@@ -40,10 +40,14 @@ export interface WorkloadMapping {
   institutionBy: 'group' | 'user';
   /** Explicit group/user → institution id; unlisted keys are hashed (FNV-1a) modulo the institution count. */
   institutionTable: Record<string, string>;
-  /** GPUs per trace processor, or `auto`: grid GPUs ÷ the trace's MaxProcs (keeps the offered load). */
+  /** GPUs per trace processor, or `auto`: grid GPUs ÷ the trace's MaxProcs (keeps the load by growing jobs). */
   gpusPerProcessor: number | 'auto';
-  /** Multiply submit times by this (< 1 compresses the trace and raises the load). */
-  timeScale: number;
+  /**
+   * Multiply submit times by this (< 1 compresses the trace and raises the load), or `auto`: for processor
+   * traces, (trace MaxProcs × gpusPerProcessor) ÷ grid GPUs, which keeps the trace's offered load on a grid
+   * of another size while job sizes and run times stay as recorded; 1 for GPU traces.
+   */
+  timeScale: number | 'auto';
 }
 
 /** A complete simulated grid. */
@@ -58,8 +62,8 @@ export interface SimGrid {
   mapping: WorkloadMapping;
 }
 
-/** Default mapping: groups to institutions by hash, processors scaled to the grid, real time. */
-export const DEFAULT_MAPPING: WorkloadMapping = { institutionBy: 'group', institutionTable: {}, gpusPerProcessor: 'auto', timeScale: 1 };
+/** Default mapping: groups to institutions by hash, one GPU per processor, time scaled to keep the load. */
+export const DEFAULT_MAPPING: WorkloadMapping = { institutionBy: 'group', institutionTable: {}, gpusPerProcessor: 1, timeScale: 'auto' };
 
 /** Total GPUs in available pools. */
 export function availableGpus(grid: SimGrid): number {

@@ -4,12 +4,13 @@
  *   `workload.institutionTable[group or user]`, else FNV-1a(group or user) modulo the institution count over
  *   institutions sorted by id — stable, and roughly even;
  * - user: one project per institution (`<institution>/sim`) with the trace users as its user leaves;
- * - size: processors × gpusPerProcessor (`auto` = grid GPUs ÷ trace MaxProcs), rounded, at least 1;
+ * - size: processors × gpusPerProcessor (default 1; `auto` = grid GPUs ÷ trace MaxProcs), rounded, ≥ 1;
  * - gang: up to the largest node size G of a fitting pool a job is 1 node; above, ceil(gpus / G) nodes × G
  *   (whole nodes, as clusters allocate them), clamped to the largest such pool;
  * - GPU type: a type no available pool has is relaxed to `any` (counted);
- * - time: submit = trace start + submit × timeScale; walltime = requested, else run time; the job runs for
- *   min(run time, walltime).
+ * - time: submit = trace start + submit × timeScale (default `auto`: for processor traces
+ *   MaxProcs × gpusPerProcessor ÷ grid GPUs, so the trace's offered load is kept on a grid of another size;
+ *   1 for GPU traces); walltime = requested, else run time; the job runs for min(run time, walltime).
  */
 import { DomainError } from '../domain/errors.js';
 import { userAccountId } from '../scheduler/types.js';
@@ -43,6 +44,7 @@ export interface SimJob {
 /** What the mapping did, for the report. */
 export interface MappingSummary {
   gpusPerProcessor: number | null;
+  timeScale: number;
   institutionBy: 'group' | 'user' | 'record';
   clampedToPool: number;
   gpuTypeRelaxed: number;
@@ -63,11 +65,17 @@ export function mapWorkload(workload: Workload, grid: SimGrid): { jobs: SimJob[]
   const types = new Set(pools.map((p) => p.gpuType));
   const { mapping } = grid;
   let factor: number | null = null;
+  let timeScale = mapping.timeScale === 'auto' ? 1 : mapping.timeScale;
   if (workload.jobs.some((j) => j.sizeUnit === 'processors')) {
-    const maxProcs = workload.maxProcessors ?? Math.max(...workload.jobs.map((j) => j.size));
+    let maxProcs = workload.maxProcessors ?? 0;
+    if (!maxProcs) for (const j of workload.jobs) maxProcs = Math.max(maxProcs, j.size);
     factor = mapping.gpusPerProcessor === 'auto' ? availableGpus(grid) / maxProcs : mapping.gpusPerProcessor;
+    if (mapping.timeScale === 'auto') timeScale = (maxProcs * factor) / availableGpus(grid);
   }
-  const summary: MappingSummary = { gpusPerProcessor: factor === null ? null : Math.round(factor * 1000) / 1000, institutionBy: 'record', clampedToPool: 0, gpuTypeRelaxed: 0, cutAtWalltime: 0 };
+  const summary: MappingSummary = {
+    gpusPerProcessor: factor === null ? null : round3(factor), timeScale: round3(timeScale),
+    institutionBy: 'record', clampedToPool: 0, gpuTypeRelaxed: 0, cutAtWalltime: 0,
+  };
   const order = workload.jobs.map((j, i) => ({ j, i })).sort((a, b) => a.j.submitSeconds - b.j.submitSeconds || a.i - b.i);
   const jobs: SimJob[] = order.map(({ j }, index) => {
     let institutionId = j.institution;
@@ -98,7 +106,7 @@ export function mapWorkload(workload: Workload, grid: SimGrid): { jobs: SimJob[]
       projectId,
       userId,
       leafId: userAccountId(projectId, userId),
-      submitAt: workload.startEpochMs + Math.round(j.submitSeconds * mapping.timeScale * 1000),
+      submitAt: workload.startEpochMs + Math.round(j.submitSeconds * timeScale * 1000),
       runSeconds: Math.min(j.runSeconds, walltime),
       walltimeSeconds: walltime,
       nodes: shape.nodes,
@@ -127,4 +135,8 @@ function fit(nodes: number, gpusPerNode: number, pools: SimPool[]): { nodes: num
   }
   const maxNodes = Math.max(...fitting.map((p) => p.nodes));
   return nodes <= maxNodes ? { nodes, gpusPerNode, clamped: false } : { nodes: maxNodes, gpusPerNode, clamped: true };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }

@@ -34,7 +34,7 @@ const specArb = fc.record({
   pending: fc.array(fc.record({
     inst: fc.nat(), proj: fc.nat(), user: fc.nat(), nodes: mostly(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 3, max: 5 })),
     gpn: mostly(fc.constantFrom(1, 2, 4, 8), fc.constant(16)), qos: qosArb,
-    types: mostly<string[]>(fc.oneof(fc.constant(['any']), fc.constantFrom(...TYPES.map((t) => [t])), fc.constant(['A100', 'L40S'])), fc.constant(['MI300X'])),
+    types: mostly<string[]>(fc.constantFrom<string[]>(['any'], ['any'], ['any'], ...TYPES.map((t) => [t]), ['A100', 'L40S']), fc.constant(['MI300X'])),
     wallMin: mostly(fc.integer({ min: 10, max: 600 }), fc.constant(0)), submitAgoMin: fc.integer({ min: 0, max: 20_000 }), site: fc.option(fc.integer({ min: 0, max: 2 })),
   }), { maxLength: 25 }),
   budgets: fc.array(fc.record({

@@ -22,6 +22,11 @@ export class SeenJobs {
     if (isFinalExternalState(status.state) && !this.finalSince.has(status.idempotencyKey)) this.finalSince.set(status.idempotencyKey, this.now());
   }
 
+  /** The last status seen for a key, if any. */
+  get(key: string): ExternalJobStatus | undefined {
+    return this.last.get(key);
+  }
+
   /** The status of a key Slurm did not list: its final status, `lost`, or undefined if never seen. */
   missing(key: string): ExternalJobStatus | undefined {
     const previous = this.last.get(key);

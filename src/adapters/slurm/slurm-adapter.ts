@@ -78,6 +78,9 @@ export class SlurmAdapter implements ClusterAdapter {
   /** Submit once per idempotency key: an existing job carrying the key is returned instead. */
   submit(req: SubmitRequest): Promise<SubmitResult> {
     return this.keyLock.run(req.idempotencyKey, async () => {
+      // A key this adapter already submitted or saw needs no lookup: same key, same job.
+      const seen = this.seen.get(req.idempotencyKey);
+      if (seen) return { externalId: seen.externalId, created: false };
       const api = await this.api();
       const existing = (await this.jobsByKey(api, { withRejected: true })).get(req.idempotencyKey);
       if (existing && wasRejectedAtSubmit(existing)) {

@@ -14,6 +14,7 @@ import { InventoryService } from './services/inventory-service.js';
 import { JobService } from './services/job-service.js';
 import { cachedTokenResolver } from './api/auth/token-cache.js';
 import { firstStart, type FirstStartResult } from './bootstrap/first-start.js';
+import { registerConfiguredClusters } from './bootstrap/federated-clusters.js';
 import { nationalGridSeed } from './seed/national-grid.js';
 import { ScaledClock, createSimClusters } from './adapters/sim/index.js';
 import type { ClusterAdapter } from './adapters/port.js';
@@ -67,7 +68,8 @@ export async function openAndMigrate(config: Config, log: Logger): Promise<Opene
  * Build adapters for the registered clusters: sim clusters in process (others come from config), on one
  * shared clock that is also the control loop's, so job times and the loop's `now` agree at any sim speed.
  */
-async function buildAdapters(database: OpenedDatabase, config: Config): Promise<{ adapters: Map<string, ClusterAdapter>; now: () => number }> {
+async function buildAdapters(database: OpenedDatabase, config: Config, log: Logger): Promise<{ adapters: Map<string, ClusterAdapter>; now: () => number }> {
+  const federated = await registerConfiguredClusters(database.db, config.clusters, log);
   const clusters = await listClusters(database.db);
   const sim = clusters.filter((c) => c.kind === 'sim');
   const clock = new ScaledClock({ speed: config.sim.speed });
@@ -75,7 +77,9 @@ async function buildAdapters(database: OpenedDatabase, config: Config): Promise<
     { clusters: sim, pools: sim.flatMap((c) => c.pools) },
     { clock, defaultDurationSeconds: config.sim.defaultDurationSeconds },
   );
-  return { adapters: new Map<string, ClusterAdapter>(simAdapters), now: sim.length > 0 ? () => clock.now() : Date.now };
+  // Sim time runs ahead of the wall clock above speed 1; with real clusters federated, the loop keeps wall time.
+  const now = sim.length > 0 && federated.size === 0 ? () => clock.now() : Date.now;
+  return { adapters: new Map<string, ClusterAdapter>([...simAdapters, ...federated]), now };
 }
 
 /** The control loop's lease: an advisory lock on PostgreSQL, the single process on the embedded database. */
@@ -95,7 +99,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   const first = config.grid.seed === 'national' ? await firstStart(db, nationalGridSeed, resolve(config.dataDir), Date.now()) : {};
   if (first.seeded) log.info({ seeded: first.seeded }, 'seeded the national grid');
 
-  const { adapters, now } = await buildAdapters(database, config);
+  const { adapters, now } = await buildAdapters(database, config, log);
   const metrics = createMetricsRegistry({ database: database.kind, grid: adapters.size > 0 ? 'sim' : 'none' });
   const inventory = new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, adapters);
   // The control loop attaches onChange / cancelOnCluster with jobs.setHooks once it exists.

@@ -3,6 +3,8 @@
  * Objects are strict, so an unknown key anywhere is an error that names it.
  */
 import { z } from 'zod';
+import { slurmClusterConfigSchema } from '../adapters/slurm/config.js';
+import { kubernetesClusterConfigSchema } from '../adapters/kubernetes/config.js';
 
 /** Numbers may arrive as strings from the environment or flags; anything not a finite number stays invalid. */
 const num = () => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'expected a number' }).finite());
@@ -40,6 +42,24 @@ const scheduler = z.strictObject({
   nominalShareBy: z.enum(['total', 'gpuType']).default('total'),
 });
 
+const clusterId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and - (a DNS label)');
+const clusterCommon = {
+  id: clusterId,
+  /** Id of the registered site the cluster belongs to. */
+  site: z.string().min(1),
+  name: z.string().min(1).optional(),
+  state: z.enum(['active', 'draining', 'offline']).default('active'),
+};
+
+/** A federated cluster ncg reaches through an adapter; registered (with its pools) at start. */
+const clusterEntry = z.discriminatedUnion('kind', [
+  z.strictObject({ ...clusterCommon, kind: z.literal('slurm'), slurm: slurmClusterConfigSchema }),
+  z.strictObject({ ...clusterCommon, kind: z.literal('kubernetes'), kubernetes: kubernetesClusterConfigSchema }),
+]);
+
+/** A configured federated cluster. */
+export type ClusterEntry = z.infer<typeof clusterEntry>;
+
 /** The whole configuration. */
 export const configSchema = z.strictObject({
   http: z
@@ -69,6 +89,11 @@ export const configSchema = z.strictObject({
     .default({ speed: 1, defaultDurationSeconds: 600 }),
   log: z.strictObject({ level: z.enum(logLevels).default('info') }).default({ level: 'info' }),
   scheduler: scheduler.default(scheduler.parse({})),
+  /** Federated Slurm and Kubernetes clusters (sim clusters come from the seed). */
+  clusters: z
+    .array(clusterEntry)
+    .default([])
+    .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'cluster ids must be unique'),
   grid: z
     .strictObject({
       /** Seed an empty database with the national grid on first start. */

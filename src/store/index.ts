@@ -21,3 +21,4 @@ export { createApiToken, listApiTokens, resolveToken, revokeApiToken, type ApiTo
 export { createAllocation, getAllocation, listAllocations } from './repositories/allocations.js';
 export { getMeta, isEmpty, SEEDED_AT, setMeta } from './repositories/meta.js';
 export { writeGridSeed, type SeedCounts } from './repositories/grid-seed.js';
+export { registerCluster, type ClusterRegistration } from './repositories/cluster-registration.js';

@@ -15,6 +15,9 @@ export type SlurmApiVersion = (typeof supportedSlurmApiVersions)[number];
 const toNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
 const positive = () => z.preprocess(toNumber, z.number({ error: 'expected a number' }).positive('expected a positive number'));
 
+const flag = () =>
+  z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'expected true or false' }));
+
 const absolutePath = () => z.string().regex(/^\//, 'expected an absolute path');
 
 /** Who a job runs as on the cluster: a Slurm account and a Unix user that exists on every node. */
@@ -70,7 +73,7 @@ export const slurmClusterConfigSchema = z.strictObject({
    * Pin each job to the nodes ncg's scheduler chose (its gang placement and the inventory it reports stay
    * true); false lets Slurm place the job anywhere in the partition.
    */
-  pinNodes: z.boolean().default(true),
+  pinNodes: flag().default(true),
   /** GPU type of nodes whose gres names no type (`gpu:4`). */
   defaultGpuType: z.string().min(1).default('gpu'),
   /** `pyxis`: commands of jobs with an image run through `srun --container-image` (enroot + pyxis). */

@@ -2,8 +2,8 @@
 # Start, stop and inspect the real services ncg's tests use, on this host:
 #   scripts/services.sh up|down|status|restart <service…>
 # Services: postgres, slurm (scripts/services/slurm.sh), slurmrestd (only Slurm's REST daemon, for tests
-# that kill and restart it; NCG_SLURMRESTD_PORT picks the instance). Each `up` is idempotent and waits
-# until the service answers.
+# that kill and restart it; NCG_SLURMRESTD_PORT picks the instance), prometheus (scripts/services/prometheus.sh).
+# Each `up` is idempotent and waits until the service answers.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-status}"; shift || true
@@ -36,6 +36,8 @@ postgres_restart() { postgres_up; }
 . "$here/services/slurm.sh"
 slurm_restart() { slurm_down && slurm_up; }
 slurmrestd_restart() { slurmrestd_down && slurmrestd_up; }
+# shellcheck source=scripts/services/prometheus.sh
+. "$here/services/prometheus.sh"
 
 case "$cmd" in
   up | down | status | restart) ;;
@@ -44,7 +46,7 @@ esac
 
 for svc in "$@"; do
   case "$svc" in
-    postgres | slurm | slurmrestd) "${svc}_${cmd}" ;;
-    *) echo "unknown service: $svc (known: postgres, slurm, slurmrestd)" >&2; exit 2 ;;
+    postgres | slurm | slurmrestd | prometheus) "${svc}_${cmd}" ;;
+    *) echo "unknown service: $svc (known: postgres, slurm, slurmrestd, prometheus)" >&2; exit 2 ;;
   esac
 done

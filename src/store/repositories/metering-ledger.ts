@@ -1,0 +1,156 @@
+/**
+ * The ledger as the meter writes it (docs/metering.md):
+ *   - measured rows (`prometheus`, `charge`), one per (job, cluster, window), in big batches through
+ *     jsonb_to_recordset with `on conflict do nothing`: re-metering a window inserts nothing;
+ *   - reversals: every `allocation` estimate's share of a window the meter has measured is taken back by a
+ *     negative `allocation`/`reversal` row over exactly that overlap, so the plain sum of all rows counts
+ *     each GPU-second once (measured where measured, estimated elsewhere).
+ * An estimate's share of [lo, hi) is f(hi) − f(lo) with f(x) = round(g·(x − start)/(end − start)): f(start)
+ * = 0 and f(end) = g, so the shares of any partition of the estimate's window add up to g exactly.
+ */
+import { sql } from 'kysely';
+import { chunks, date, json, ms, type Db } from '../rows.js';
+
+/** One measured ledger row. */
+export interface MeasuredRow {
+  jobId: string;
+  clusterId: string;
+  institutionId: string;
+  projectId: string;
+  userId: string;
+  gpuType: string;
+  windowStart: number;
+  windowEnd: number;
+  gpuSeconds: number;
+  /** Mean GPU utilisation 0–1, when known. */
+  efficiency?: number;
+}
+
+/** A row the meter appended, as the usage accumulator and the metrics need it. */
+export interface AppendedRow {
+  jobId: string;
+  clusterId: string;
+  institutionId: string;
+  projectId: string;
+  userId: string;
+  gpuType: string;
+  windowEnd: number;
+  /** Negative for reversals. */
+  gpuSeconds: number;
+}
+
+/** Rows per INSERT: one jsonb parameter each, so the 65535-parameter limit does not apply. */
+const BATCH = 5_000;
+
+interface ReturnedRow {
+  job_id: string; cluster_id: string; institution_id: string; project_id: string; user_id: string; gpu_type: string;
+  window_end: Date; gpu_seconds: number | string;
+}
+
+function appended(r: ReturnedRow): AppendedRow {
+  return {
+    jobId: r.job_id, clusterId: r.cluster_id, institutionId: r.institution_id, projectId: r.project_id, userId: r.user_id,
+    gpuType: r.gpu_type, windowEnd: ms(r.window_end), gpuSeconds: Number(r.gpu_seconds),
+  };
+}
+
+/** Append measured rows; rows whose (job, cluster, window) was measured before are skipped. Returns those inserted. */
+export async function insertMeasuredRows(db: Db, rows: readonly MeasuredRow[]): Promise<AppendedRow[]> {
+  const out: AppendedRow[] = [];
+  for (const part of chunks(rows, BATCH)) {
+    if (part.length === 0) continue;
+    const payload = json(
+      part.map((r) => ({
+        j: r.jobId, c: r.clusterId, i: r.institutionId, p: r.projectId, u: r.userId, g: r.gpuType,
+        ws: date(r.windowStart).toISOString(), we: date(r.windowEnd).toISOString(), s: r.gpuSeconds, e: r.efficiency ?? null,
+      })),
+    );
+    const result = await sql<ReturnedRow>`
+      insert into ledger_entries (job_id, cluster_id, institution_id, project_id, user_id, gpu_type, window_start, window_end, gpu_seconds, source, efficiency)
+      select v.j, v.c, v.i, v.p, v.u, v.g, v.ws, v.we, v.s, 'prometheus', v.e
+        from jsonb_to_recordset(${payload}::jsonb)
+          as v(j text, c text, i text, p text, u text, g text, ws timestamptz, we timestamptz, s bigint, e double precision)
+      on conflict (job_id, cluster_id, window_start, window_end, source, kind) do nothing
+      returning job_id, cluster_id, institution_id, project_id, user_id, gpu_type, window_end, gpu_seconds`.execute(db);
+    out.push(...result.rows.map(appended));
+  }
+  return out;
+}
+
+/** Which estimates a sweep looks at: those overlapping measured windows of one cluster's span, or those written since an instant. */
+export type ReversalScope = { clusterId: string; from: number; to: number } | { writtenSince: number };
+
+/**
+ * Append the reversals of every estimate's share of the measured windows in `scope` that is not reversed
+ * yet (the unique key makes a repeated sweep a no-op). Returns the reversal rows inserted.
+ */
+export async function reverseSupersededEstimates(db: Db, scope: ReversalScope): Promise<AppendedRow[]> {
+  const where =
+    'writtenSince' in scope
+      ? sql`l.created_at >= ${date(scope.writtenSince)}`
+      : sql`l.cluster_id = ${scope.clusterId} and l.window_end > ${date(scope.from)} and l.window_start < ${date(scope.to)}
+            and w.window_start >= ${date(scope.from)} and w.window_end <= ${date(scope.to)}`;
+  const result = await sql<ReturnedRow>`
+    with cuts as (
+      select l.job_id, l.cluster_id, l.institution_id, l.project_id, l.user_id, l.gpu_type, l.gpu_seconds::numeric as g,
+             extract(epoch from l.window_end - l.window_start) as span,
+             l.window_start as s,
+             greatest(l.window_start, w.window_start) as lo,
+             least(l.window_end, w.window_end) as hi
+        from ledger_entries l
+        join metering_windows w
+          on w.cluster_id = l.cluster_id and w.status = 'measured'
+         and w.window_start < l.window_end and w.window_end > l.window_start
+       where l.source = 'allocation' and l.kind = 'charge' and l.gpu_seconds > 0 and ${where}
+    ), shares as (
+      select *, round(g * extract(epoch from hi - s) / span) - round(g * extract(epoch from lo - s) / span) as share
+        from cuts
+    )
+    insert into ledger_entries (job_id, cluster_id, institution_id, project_id, user_id, gpu_type, window_start, window_end, gpu_seconds, source, kind)
+    select job_id, cluster_id, institution_id, project_id, user_id, gpu_type, lo, hi, -share, 'allocation', 'reversal'
+      from shares where share > 0
+    on conflict (job_id, cluster_id, window_start, window_end, source, kind) do nothing
+    returning job_id, cluster_id, institution_id, project_id, user_id, gpu_type, window_end, gpu_seconds`.execute(db);
+  return result.rows.map(appended);
+}
+
+/**
+ * Serialise with the control loop's usage writer (src/control/usage-recorder.ts takes the same
+ * transaction lock) before touching usage accounts, so the two never lock account rows in opposite orders.
+ */
+export async function lockUsageWriters(db: Db): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('ncg.usage-from-allocation'))`.execute(db);
+}
+
+/** A job's ledger in totals: measured, estimated and reversed GPU-seconds, and their sum. */
+export interface JobLedgerTotals {
+  measured: number;
+  estimated: number;
+  /** Negative: estimates taken back. */
+  reversed: number;
+  net: number;
+}
+
+/** Ledger totals of each job (jobs without rows are absent). */
+export async function ledgerTotalsOfJobs(db: Db, jobIds: readonly string[]): Promise<Map<string, JobLedgerTotals>> {
+  const out = new Map<string, JobLedgerTotals>();
+  for (const part of chunks(jobIds, 5_000)) {
+    if (part.length === 0) continue;
+    const rows = await db
+      .selectFrom('ledger_entries')
+      .select(['job_id', 'source', 'kind', (eb) => eb.fn.sum<string>('gpu_seconds').as('total')])
+      .where('job_id', 'in', part)
+      .groupBy(['job_id', 'source', 'kind'])
+      .execute();
+    for (const r of rows) {
+      const t = out.get(r.job_id) ?? { measured: 0, estimated: 0, reversed: 0, net: 0 };
+      const v = Number(r.total);
+      if (r.kind === 'reversal') t.reversed += v;
+      else if (r.source === 'prometheus') t.measured += v;
+      else t.estimated += v;
+      t.net += v;
+      out.set(r.job_id, t);
+    }
+  }
+  return out;
+}

@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderDcgmExposition, type GpuSample } from './dcgm-metrics.js';
+import { renderKubeStateMetrics } from './kube-state-metrics.js';
 
 /** Anything that can report its GPUs (a SimClusterAdapter). */
 export interface GpuSampleSource {
@@ -77,7 +78,8 @@ function handle(clusters: ReadonlyMap<string, GpuSampleSource>, req: IncomingMes
 }
 
 function sendMetrics(res: ServerResponse, samples: GpuSample[]): void {
-  send(res, 200, renderDcgmExposition(samples), { 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE });
+  // Kubernetes-style clusters also play kube-state-metrics (their pods' GPU requests, phase and labels).
+  send(res, 200, renderDcgmExposition(samples) + renderKubeStateMetrics(samples), { 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE });
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

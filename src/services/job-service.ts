@@ -10,7 +10,6 @@ import type { JobState } from '../domain/types.js';
 import { jobSubmitSchema } from '../api/schemas/job-submit.js';
 import { parseOrInvalid } from '../api/schemas/zod-issues.js';
 import { findJobByClientKey, getJob, jobEvents, listJobs, type JobEvent, type JobRecord } from '../store/repositories/jobs.js';
-import { submitJob } from '../store/repositories/job-intake.js';
 import { pendingQueue } from '../store/repositories/queue.js';
 import { MAX_LIMIT, listClusters, listSites, newJobId, type Page, type PageRequest } from '../store/index.js';
 import { checkLimit } from '../store/cursor.js';
@@ -21,6 +20,7 @@ import { pendingInfo, type PendingInfo } from './pending-info.js';
 import { PoolCatalog } from './pool-catalog.js';
 import { ProjectDirectory } from './project-directory.js';
 import { checkSatisfiable } from './satisfiable.js';
+import { SubmitBatcher, type BatcherOptions } from './submit-batcher.js';
 import { CancelFlow, type CancelHooks, type CancelResult } from './job-cancel.js';
 
 /** Why the control loop is poked. */
@@ -39,6 +39,8 @@ export interface JobServiceOptions extends JobServiceHooks {
   log?: { warn(obj: object, msg: string): void };
   /** Lifetime of cached projects, memberships and the pool catalogue (default 30 s). */
   cacheTtlMs?: number;
+  /** Group commit of concurrent submissions (src/services/submit-batcher.ts). */
+  batching?: BatcherOptions;
 }
 
 /** A job and whether this call created it. */
@@ -89,6 +91,7 @@ export class JobService {
   private readonly projects: ProjectDirectory;
   private readonly catalog: PoolCatalog;
   private readonly cancelFlow: CancelFlow;
+  private readonly batcher: SubmitBatcher;
 
   constructor(private readonly opts: JobServiceOptions) {
     this.db = opts.db;
@@ -98,6 +101,7 @@ export class JobService {
     this.projects = new ProjectDirectory(this.db, ttl, this.now);
     this.catalog = new PoolCatalog(async () => ({ clusters: await listClusters(this.db), siteIds: (await listSites(this.db)).map((s) => s.id) }), ttl, this.now);
     this.cancelFlow = new CancelFlow(this.db, this.now, this.hooks, opts.log);
+    this.batcher = new SubmitBatcher(this.db, opts.batching);
   }
 
   /** Attach the control loop's hooks after construction (main.ts may build the loop later). */
@@ -123,7 +127,7 @@ export class JobService {
     const gpuTypes = checkSatisfiable(catalog, { gpuTypes: Array.isArray(input.gpuType) ? input.gpuType : [input.gpuType], nodes: input.nodes, gpusPerNode: input.gpusPerNode, ...(input.preferredSite ? { preferredSiteId: input.preferredSite } : {}) });
     const spec = toJobSpec(input, gpuTypes);
     const now = this.now();
-    const job = await submitJob(this.db, { id: newJobId(now), institutionId: project.institutionId, userId: principal.userId, spec, submittedAt: now, ...(key ? { clientKey: key } : {}) });
+    const job = await this.batcher.submit({ id: newJobId(now), institutionId: project.institutionId, userId: principal.userId, spec, submittedAt: now, ...(key ? { clientKey: key } : {}) });
     if (job) {
       this.changed('submit');
       return { job, created: true };

@@ -60,7 +60,7 @@ export const jobSubmitSchema = z
     name: storableText(128)
       .trim()
       .min(1)
-      .regex(/^[^\u0000-\u001f\u007f]+$/, 'no control characters')
+      .regex(/^\P{Cc}+$/u, 'no control characters')
       .meta({ description: 'A short name for the job.', examples: ['resnet50-baseline'] }),
     project: id.meta({ description: 'Project id the job is charged to; the job belongs to its institution.', examples: ['lums-p1'] }),
     gpuType: z

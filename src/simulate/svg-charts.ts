@@ -32,7 +32,7 @@ export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '
 
 const W = 720;
 const H = 300;
-const M = { left: 64, right: 16, top: 36, bottom: 64 };
+const M = { left: 64, right: 16, top: 46, bottom: 64 };
 
 /** Escape text for XML/HTML. */
 export function esc(text: string): string {
@@ -109,7 +109,7 @@ export function barChart(o: { title: string; yLabel: string; xLabel: string; cat
 }
 
 function frame(title: string, xLabel: string, yLabel: string, body: string, legend: string[]): string {
-  const items = legend.map((name, i) => `<g transform="translate(${M.left + 8 + i * 150},${M.top - 12})"><rect width="12" height="4" y="-4" fill="${PALETTE[i % PALETTE.length]}"/><text x="16" y="0">${esc(name)}</text></g>`).join('');
+  const items = legend.map((name, i) => `<g transform="translate(${M.left + 8 + i * 170},${M.top - 14})"><rect width="12" height="4" y="-4" fill="${PALETTE[i % PALETTE.length]}"/><text x="16" y="0">${esc(name)}</text></g>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11" role="img" aria-label="${esc(title)}">`
     + `<text x="${W / 2}" y="16" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`
     + `<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#333"/><line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#333"/>`

@@ -162,6 +162,8 @@ export class JobTracker {
     this.problemSince.delete(key);
     this.verdicts.set(key, verdict);
     this.onExpired(key, job, verdict);
+    // Reached from status() as well as from publish(): tell listeners on the next tick, outside this call.
+    queueMicrotask(() => this.publish(key));
     return { ...verdict };
   }
 

@@ -99,7 +99,9 @@ export class KubernetesClusterAdapter implements ClusterAdapter {
     await this.ready();
     const known = this.tracker.statusOf(req.idempotencyKey);
     const live = this.tracker.jobOf(req.idempotencyKey);
-    if (known && !(live && req.spec.nodes > 1 && !this.servicesEnsured.has(req.idempotencyKey))) return { externalId: known.externalId, created: false };
+    // Seen before: answer as before. A `lost` job (its Job vanished unfinished) is created anew, like the sim.
+    const answered = known && known.state !== 'lost' && !(live && req.spec.nodes > 1 && !this.servicesEnsured.has(req.idempotencyKey));
+    if (answered) return { externalId: known.externalId, created: false };
     const namespace = namespaceFor(this.config, req.institutionId);
     if (this.config.namespaceMode === 'per-institution') await this.dispatcher.ensureNamespace(namespace, req.institutionId);
     const { job, created } = live ? { job: live, created: false } : await this.dispatcher.createOrAdopt(req, namespace);

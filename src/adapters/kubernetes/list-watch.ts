@@ -5,14 +5,9 @@
  * the first error, which a control plane that must never miss a job's end cannot afford.
  */
 import type { Watch } from '@kubernetes/client-node';
+import { ObjectCache, type CacheChange, type ChangeListener, type KubeObject } from './object-cache.js';
 
-/** The metadata every cached object has. */
-export interface KubeObject {
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
-}
-
-/** A change to the cache; `old` is the object it replaced or removed. */
-export type CacheChange = 'ADDED' | 'MODIFIED' | 'DELETED';
+export type { CacheChange, KubeObject };
 
 /** How to list and watch one resource. */
 export interface ListWatchOptions<T extends KubeObject> {
@@ -27,7 +22,7 @@ export interface ListWatchOptions<T extends KubeObject> {
   watchSeconds: number;
   backoffBaseMs?: number;
   backoffMaxMs: number;
-  onChange: (type: CacheChange, obj: T, old: T | undefined) => void;
+  onChange: ChangeListener<T>;
   /** After every (re-)list, when the cache is whole again. */
   onResync?: () => void;
   log?: (msg: string) => void;
@@ -35,20 +30,11 @@ export interface ListWatchOptions<T extends KubeObject> {
 
 type WatchEnd = 'gone' | 'closed' | 'error';
 
-/** Objects from the typed list calls carry Date instances; watch events carry strings. Keep one shape. */
-function plain<T>(obj: T): T {
-  return JSON.parse(JSON.stringify(obj)) as T;
-}
-
-function keyOf(obj: KubeObject): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-}
-
 /** A self-healing list+watch cache of one resource. */
 export class ListWatch<T extends KubeObject> {
   /** Counters for tests and metrics. */
-  readonly stats = { lists: 0, watches: 0, gone: 0, failures: 0 };
-  private readonly objects = new Map<string, T>();
+  readonly stats = { lists: 0, listFailures: 0, watches: 0, gone: 0, failures: 0 };
+  private readonly cache: ObjectCache<T>;
   private rv = '';
   private stopped = false;
   private synced = false;
@@ -60,6 +46,7 @@ export class ListWatch<T extends KubeObject> {
 
   constructor(private readonly opts: ListWatchOptions<T>) {
     this.firstSync = new Promise((r) => (this.resolveFirstSync = r));
+    this.cache = new ObjectCache<T>(opts.onChange);
   }
 
   /** Begin listing and watching in the background. */
@@ -79,9 +66,13 @@ export class ListWatch<T extends KubeObject> {
     return this.synced;
   }
 
-  /** Wait up to `ms` for the first list; false if it has not landed by then. */
+  /**
+   * Wait up to `ms` for the first list; false if it has not landed by then. Once a list has failed, wait at
+   * most a second: callers should hear "unavailable" quickly while the API server is down.
+   */
   async whenSynced(ms: number): Promise<boolean> {
     if (this.synced) return true;
+    if (this.stats.listFailures > 0) ms = Math.min(ms, 1000);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
     const ok = await Promise.race([this.firstSync.then(() => true as const), late]);
@@ -91,24 +82,17 @@ export class ListWatch<T extends KubeObject> {
 
   /** Every cached object. */
   values(): T[] {
-    return [...this.objects.values()];
+    return this.cache.values();
   }
 
   /** One cached object. */
   get(namespace: string, name: string): T | undefined {
-    return this.objects.get(`${namespace}/${name}`);
+    return this.cache.get(namespace, name);
   }
 
-  /**
-   * Put an object the adapter just wrote (a create's answer) into the cache, so a read right after sees it.
-   * Only if the cache lacks it, or holds an older incarnation (other uid): the watch delivers newer versions.
-   */
+  /** Put an object the adapter just created into the cache (see ObjectCache.seed). */
   seed(obj: T): void {
-    const existing = this.objects.get(keyOf(obj));
-    if (existing && existing.metadata?.uid === obj.metadata?.uid) return;
-    const copy = plain(obj);
-    this.objects.set(keyOf(copy), copy);
-    this.opts.onChange(existing ? 'MODIFIED' : 'ADDED', copy, existing);
+    this.cache.seed(obj);
   }
 
   private async run(): Promise<void> {
@@ -117,6 +101,7 @@ export class ListWatch<T extends KubeObject> {
         try {
           await this.relist();
         } catch (e) {
+          this.stats.listFailures++;
           this.opts.log?.(`${this.opts.name}: list failed: ${(e as Error).message}`);
           await this.backoff();
           continue;
@@ -135,19 +120,7 @@ export class ListWatch<T extends KubeObject> {
   private async relist(): Promise<void> {
     this.stats.lists++;
     const list = await this.opts.list();
-    const fresh = new Map(list.items.map((o) => [keyOf(o), plain(o)] as const));
-    for (const [k, old] of this.objects) {
-      if (!fresh.has(k)) {
-        this.objects.delete(k);
-        this.opts.onChange('DELETED', old, old);
-      }
-    }
-    for (const [k, obj] of fresh) {
-      const old = this.objects.get(k);
-      this.objects.set(k, obj);
-      if (!old) this.opts.onChange('ADDED', obj, undefined);
-      else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.opts.onChange('MODIFIED', obj, old);
-    }
+    this.cache.replace(list.items);
     this.rv = list.metadata?.resourceVersion ?? '';
     this.failures = 0;
     if (!this.synced) {
@@ -210,18 +183,7 @@ export class ListWatch<T extends KubeObject> {
   private apply(type: string, obj: T): void {
     const rv = obj.metadata?.resourceVersion;
     if (rv) this.rv = rv;
-    if (type === 'BOOKMARK') return;
-    const k = keyOf(obj);
-    const old = this.objects.get(k);
-    if (type === 'DELETED') {
-      // A late DELETED of an earlier incarnation must not remove the object that replaced it.
-      if (old && old.metadata?.uid !== undefined && obj.metadata?.uid !== undefined && old.metadata.uid !== obj.metadata.uid) return;
-      this.objects.delete(k);
-      this.opts.onChange('DELETED', obj, old);
-    } else if (type === 'ADDED' || type === 'MODIFIED') {
-      this.objects.set(k, obj);
-      this.opts.onChange(old ? 'MODIFIED' : 'ADDED', obj, old);
-    }
+    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.cache.apply(type, obj);
   }
 
   /** Sleep 2^failures × base (capped, with jitter); `stop()` cuts it short. */

@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScaledClock, type SimClock } from '../../../src/adapters/sim/clock.js';
 import { startApiServer, type ApiServer } from './api-server.js';
+import { FakeControlPlane, isoSeconds } from './control-plane.js';
 import { FakeFaults } from './faults.js';
-import { FakeJobController } from './job-controller.js';
-import { FakeKubelet } from './kubelet.js';
 import { nodeObject, readyCondition, type FakeNodeSpec } from './nodes.js';
-import { ObjectStore, type FakeObject, type Kind, type StoreEvent } from './object-store.js';
-import { schedulePending } from './scheduler.js';
+import { ObjectStore, type FakeObject, type Kind } from './object-store.js';
 
 /** How to start a fake cluster. */
 export interface FakeClusterOptions {
@@ -32,11 +30,6 @@ export interface FakeClusterOptions {
   defaultDurationSeconds?: number;
 }
 
-/** Kubernetes timestamps have whole seconds. */
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 /** A running fake cluster. */
 export class FakeKubernetes {
   readonly faults = new FakeFaults();
@@ -45,18 +38,12 @@ export class FakeKubernetes {
   readonly token = 'ncg-fake-token';
   private server!: ApiServer;
   private dir = '';
-  private readonly kubelet: FakeKubelet;
-  private readonly jobs: FakeJobController;
-  private readonly queue = new Map<string, () => void>();
-  private flushing = false;
-  private closed = false;
+  private readonly control: FakeControlPlane;
 
   private constructor(private readonly opts: FakeClusterOptions) {
     this.clock = opts.clock ?? new ScaledClock({ speed: opts.speed ?? 1 });
     this.store = new ObjectStore(() => isoSeconds(this.clock.now()), opts.historyLimit);
-    this.kubelet = new FakeKubelet(this.store, this.clock, this.faults, isoSeconds, opts.defaultDurationSeconds ?? 365 * 86400);
-    this.jobs = new FakeJobController(this.store, this.clock, isoSeconds, (ns, name) => this.deleteWithDependents('Job', ns, name));
-    this.store.subscribe((ev) => this.react(ev));
+    this.control = new FakeControlPlane(this.store, this.clock, this.faults, opts.defaultDurationSeconds ?? 365 * 86400);
   }
 
   /** Start a fake with the given nodes; its kubeconfig is written to a temporary file. */
@@ -67,7 +54,7 @@ export class FakeKubernetes {
       faults: fake.faults,
       token: fake.token,
       bookmarkMs: opts.bookmarkMs ?? 200,
-      onDeleted: (kind, obj, policy) => fake.collectGarbage(kind, obj, policy),
+      onDeleted: (kind, obj, policy) => fake.control.collectGarbage(kind, obj, policy),
     });
     for (const ns of opts.namespaces ?? ['default', 'ncg']) fake.store.create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
     for (const n of opts.nodes ?? []) fake.addNode(n);
@@ -166,62 +153,9 @@ export class FakeKubernetes {
 
   /** Stop the server, the clock's timers and remove the kubeconfig. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.kubelet.close();
+    this.control.close();
     await this.server.close();
     if (!this.opts.clock) this.clock.close();
     await rm(this.dir, { recursive: true, force: true });
-  }
-
-  /** Controllers run after the change that woke them, never inside the store's emit. */
-  private react(ev: StoreEvent): void {
-    if (this.closed) return;
-    const o = ev.object;
-    if (ev.kind === 'Job') {
-      if (ev.type === 'DELETED') this.jobs.forget(o.metadata.uid!);
-      else this.enqueue(`job/${o.metadata.namespace}/${o.metadata.name}`, () => this.jobs.reconcile(o.metadata.namespace!, o.metadata.name));
-    }
-    if (ev.kind === 'Pod') {
-      if (ev.type === 'DELETED') this.kubelet.forget(o);
-      else this.enqueue(`pod/${o.metadata.uid}`, () => this.syncPod(o.metadata.namespace!, o.metadata.name));
-      const owner = o.metadata.ownerReferences?.find((r) => r.kind === 'Job');
-      if (owner) this.enqueue(`job/${o.metadata.namespace}/${owner.name}`, () => this.jobs.reconcile(o.metadata.namespace!, owner.name));
-    }
-    if (ev.kind === 'Pod' || ev.kind === 'Node') this.enqueue('schedule', () => schedulePending(this.store, isoSeconds(this.clock.now())));
-  }
-
-  private syncPod(namespace: string, name: string): void {
-    const pod = this.store.get('Pod', namespace, name);
-    if (pod) this.kubelet.sync(pod);
-  }
-
-  private enqueue(key: string, work: () => void): void {
-    this.queue.set(key, work);
-    if (this.flushing) return;
-    this.flushing = true;
-    setImmediate(() => {
-      this.flushing = false;
-      const batch = [...this.queue.values()];
-      this.queue.clear();
-      for (const w of batch) if (!this.closed) w();
-    });
-  }
-
-  /** The garbage collector: Background/Foreground deletes take dependents along; Orphan strips their owner. */
-  private collectGarbage(kind: Kind, obj: FakeObject, policy: string): void {
-    const uid = obj.metadata.uid;
-    for (const depKind of ['Pod', 'Service'] as const) {
-      for (const dep of this.store.list(depKind, obj.metadata.namespace)) {
-        if (!dep.metadata.ownerReferences?.some((r) => r.uid === uid)) continue;
-        if (policy === 'Orphan') this.store.update(depKind, dep.metadata.namespace, dep.metadata.name, (d) => (d.metadata.ownerReferences = d.metadata.ownerReferences?.filter((r) => r.uid !== uid)));
-        else this.store.delete(depKind, dep.metadata.namespace, dep.metadata.name);
-      }
-    }
-    if (kind === 'Job') this.jobs.forget(uid!);
-  }
-
-  private deleteWithDependents(kind: Kind, namespace: string, name: string): void {
-    const gone = this.store.delete(kind, namespace, name);
-    this.collectGarbage(kind, gone, 'Background');
   }
 }

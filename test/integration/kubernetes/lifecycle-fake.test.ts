@@ -88,6 +88,10 @@ describe('kubernetes adapter lifecycle on the fake', () => {
     await stateOf(setup.adapter, 'k-vanish', ['running']);
     setup.fake.store.delete('Job', 'ncg', 'ncg-job-k-vanish');
     expect(await stateOf(setup.adapter, 'k-vanish', ['lost'])).toMatchObject({ reason: 'lost', externalId: 'ncg/ncg-job-k-vanish' });
+    // Submitting a lost dispatch again creates its Job anew (as the sim adapter does).
+    expect((await setup.adapter.submit(fakeRequest('k-vanish', { durationSeconds: 3600 }))).created).toBe(true);
+    expect(setup.fake.createdCount('Job', 'ncg', 'ncg-job-k-vanish')).toBe(2);
+    await stateOf(setup.adapter, 'k-vanish', ['running']);
   });
 
   it('a finished Job removed by its TTL keeps its final status', async () => {
@@ -122,6 +126,9 @@ describe('kubernetes adapter lifecycle on the fake', () => {
     setup = await startFakeSetup();
     const wrong = createKubernetesAdapter('k8s-wrong', { kubeconfig: setup.fake.kubeconfigPath, context: 'unreachable', timeouts: { requestSeconds: 1 } }, { attempts: 1 });
     expect((await wrong.health()).ok).toBe(false);
+    const t0 = Date.now();
+    await expect(wrong.status(['any'])).rejects.toBeInstanceOf(ClusterUnavailableError);
+    expect(Date.now() - t0).toBeLessThan(5000);
     await wrong.close();
     expect(() => createKubernetesAdapter('k8s-none', { kubeconfig: setup.fake.kubeconfigPath, context: 'nope' })).toThrow(/no context "nope"/);
     expect((await setup.adapter.health()).ok).toBe(true);

@@ -124,6 +124,7 @@ async function handle(deps: ApiServerDeps, watches: Set<OpenWatch>, req: Incomin
     if (items.length < all.length) meta.continue = 'fake-continue-token';
     return send(res, 200, { kind: `${kind}List`, apiVersion, metadata: meta, items: bare });
   }
+  if (namespace === undefined && NAMESPACED.has(kind)) throw new HttpStatusError('MethodNotAllowed', `${req.method} needs a namespace: ${url.pathname}`);
   if (req.method === 'GET') {
     const obj = store.get(kind, namespace, name!);
     if (!obj) throw new HttpStatusError('NotFound', `${resourceLabel(kind)} "${name}" not found`, { name, kind: resourceLabel(kind) });

@@ -1,0 +1,71 @@
+/**
+ * Wait time (submit → start), XDMoD's "wait duration": mean, median (p50) and p90 over the jobs that
+ * started in the period, overall and per GPU-size class. Percentiles are nearest-rank: the smallest wait w
+ * such that at least ⌈p·N⌉ of the N jobs waited ≤ w. Waits arrive bucketed from the rollups (exact below
+ * 10 minutes, then 10 s, 1 min and 10 min steps — under 2 % off), the mean from the exact sums.
+ */
+import { SIZE_CLASSES, type SizeClass, type WaitRow } from './types.js';
+import { round } from './round.js';
+
+/** Wait statistics of a set of jobs (null when no job started). */
+export interface WaitStats {
+  jobs: number;
+  meanSeconds: number | null;
+  p50Seconds: number | null;
+  p90Seconds: number | null;
+}
+
+/** Wait statistics overall and per GPU-size class. */
+export interface WaitKpis extends WaitStats {
+  bySize: Record<SizeClass, WaitStats>;
+}
+
+/** The GPU-size class of a job with `gpus` GPUs in all. */
+export function sizeClassOf(gpus: number): SizeClass {
+  if (gpus <= 1) return '1';
+  if (gpus <= 4) return '2-4';
+  if (gpus <= 8) return '5-8';
+  if (gpus <= 32) return '9-32';
+  return '33+';
+}
+
+/** The bucket a wait is rolled up into (mirrors the SQL in src/store/repositories/kpi-rollups.ts). */
+export function waitBucket(seconds: number): number {
+  const w = Math.max(0, seconds);
+  if (w < 600) return Math.floor(w);
+  if (w < 3_600) return Math.floor(w / 10) * 10;
+  if (w < 86_400) return Math.floor(w / 60) * 60;
+  return Math.floor(w / 600) * 600;
+}
+
+/** Nearest-rank percentile `p` (0–1) of weighted values; null when there are none. */
+export function weightedPercentile(values: readonly { value: number; weight: number }[], p: number): number | null {
+  const sorted = values.filter((v) => v.weight > 0).sort((a, b) => a.value - b.value);
+  const total = sorted.reduce((s, v) => s + v.weight, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (const v of sorted) {
+    seen += v.weight;
+    if (seen >= rank) return v.value;
+  }
+  return sorted[sorted.length - 1]!.value;
+}
+
+function stats(rows: readonly WaitRow[]): WaitStats {
+  const jobs = rows.reduce((s, r) => s + r.jobs, 0);
+  if (jobs === 0) return { jobs: 0, meanSeconds: null, p50Seconds: null, p90Seconds: null };
+  const values = rows.map((r) => ({ value: r.waitSeconds, weight: r.jobs }));
+  return {
+    jobs,
+    meanSeconds: round(rows.reduce((s, r) => s + r.waitSumSeconds, 0) / jobs, 1),
+    p50Seconds: weightedPercentile(values, 0.5),
+    p90Seconds: weightedPercentile(values, 0.9),
+  };
+}
+
+/** Wait KPIs of the rows (already narrowed to one group). */
+export function waitKpis(rows: readonly WaitRow[]): WaitKpis {
+  const bySize = Object.fromEntries(SIZE_CLASSES.map((c) => [c, stats(rows.filter((r) => r.sizeClass === c))])) as Record<SizeClass, WaitStats>;
+  return { ...stats(rows), bySize };
+}

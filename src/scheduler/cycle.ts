@@ -4,7 +4,9 @@
  *
  * Steps, like Kueue's numbered cycle:
  *   1. prepare — canonical pools, Fair Tree, parties with running jobs, priorities, job table (cycle-state)
- *   2. order   — every pending job by priority, then submit time, then id (or fifo)
+ *   2. order   — every pending job by priority, then submit time, then id (or fifo); under reclaim, jobs
+ *                within their institution's nominal share first (tiers.ts), and a job that would borrow
+ *                by the time its turn comes is deferred among the borrowers
  *   3. walk the whole queue once, in order; for each job:
  *      a. static verdicts of its shape (invalid, GPU type, cluster)      → verdict
  *      b. budgets, concurrent caps, borrowing rights                      → verdict
@@ -18,28 +20,35 @@ import { commitReservation, findReservation } from './backfill.js';
 import { budgetRefusal, commitBudget } from './budgets.js';
 import { prepareCycle, type CycleState } from './cycle-state.js';
 import { commitPlacement, place, type PlaceOutcome } from './placement.js';
+import type { Party } from './parties.js';
 import type { PoolRt } from './pool-index.js';
-import { scheduleOrder } from './priority.js';
+import { compareJobs, scheduleOrder } from './priority.js';
 import * as why from './reasons.js';
 import { tryReclaim } from './reclaim-step.js';
 import type { Shape } from './shapes.js';
+import { tierOrder } from './tiers.js';
 import type { CycleDecisions, PendingVerdict, SchedulerSnapshot } from './types.js';
 
 /** Run one scheduling cycle over the whole queue. */
 export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   const st = prepareCycle(snapshot);
-  const order = scheduleOrder(snapshot.pending, st.factors.priority, snapshot.policy.ordering);
-  const n = order.length;
+  const { pending, policy } = snapshot;
+  const n = pending.length;
+  const byPriority = scheduleOrder(pending, st.factors.priority, policy.ordering);
+  const { order, tier0 } = policy.reclaim ? tierOrder(st, byPriority) : { order: byPriority, tier0: 0 };
   const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: new Array(n) };
-  const walk = { reservations: 0 };
-  for (let pos = 0; pos < n; pos++) {
-    const v = decide(st, order[pos]!, pos + 1, out, walk);
-    if (v) out.pending.push(v);
-  }
+  const walk: Walk = { reservations: 0, position: 0, walked: new Int32Array(n), deferring: tier0 > 0, deferredInst: new Set() };
+  // Tier 0 (within nominal share) first; a tier-0 job that would borrow by the time its turn comes is
+  // deferred — with the rest of its institution's tier-0 jobs, to keep their order — into tier 1.
+  const deferred: number[] = [];
+  for (let k = 0; k < tier0; k++) visit(st, order[k]!, out, walk, deferred);
+  walk.deferring = false;
+  const rest = deferred.length === 0 ? order.subarray(tier0) : mergeSorted(deferred, order.subarray(tier0), compareJobs(pending, st.factors.priority, policy.ordering));
+  for (const i of rest) visit(st, i, out, walk, deferred);
   const f = st.factors;
   const ids = st.jobs.id;
   for (let pos = 0; pos < n; pos++) {
-    const i = order[pos]!;
+    const i = walk.walked[pos]!;
     out.priorities[pos] = {
       jobId: ids[i]!, priority: f.priority[i]!,
       factors: { fairshare: f.fairshare[i]!, age: f.age[i]!, qos: f.qos[i]!, size: f.size[i]! },
@@ -48,8 +57,46 @@ export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   return out;
 }
 
+/** Progress of the queue walk. */
+interface Walk {
+  reservations: number;
+  position: number;
+  /** Job indices in the order they were decided (positions are 1-based indices into this). */
+  walked: Int32Array;
+  /** Tier-0 pass: defer jobs that would now borrow. */
+  deferring: boolean;
+  deferredInst: Set<Party>;
+}
+
+/** Decide one job in walk order (or defer it to tier 1). */
+function visit(st: CycleState, i: number, out: CycleDecisions, walk: Walk, deferred: number[]): void {
+  if (walk.deferring) {
+    const inst = st.jobs.inst[i]!;
+    if (walk.deferredInst.has(inst) || st.shares.wouldBorrowAnywhere(inst, st.jobs.gpus[i]!, st.jobs.shape[i]!.candidates)) {
+      walk.deferredInst.add(inst);
+      deferred.push(i);
+      return;
+    }
+  }
+  walk.walked[walk.position++] = i;
+  const v = decide(st, i, walk.position, out, walk);
+  if (v) out.pending.push(v);
+}
+
+/** Merge two index lists, each already sorted by `cmp`. */
+function mergeSorted(a: readonly number[], b: Int32Array, cmp: (x: number, y: number) => number): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = cmp(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
 /** Step 3 for the job at index `i`: a verdict, or null when it was dispatched. */
-function decide(st: CycleState, i: number, position: number, out: CycleDecisions, walk: { reservations: number }): PendingVerdict | null {
+function decide(st: CycleState, i: number, position: number, out: CycleDecisions, walk: Walk): PendingVerdict | null {
   const T = st.jobs;
   const id = T.id[i]!;
   const shape = T.shape[i]!;

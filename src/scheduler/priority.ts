@@ -109,22 +109,34 @@ export function toBreakdown(jobId: string, f: WeightedFactors): PriorityBreakdow
 
 /**
  * Indices of `jobs` in scheduling order: priority descending, then submit time, then id (`fifo`: submit
- * time, then id). `priority` is per job and ignored for `fifo`. See sort-order.ts for how it beats a
+ * time, then id). `priority` is per job and ignored for `fifo`. See sort-order.ts for how this beats a
  * comparator sort while keeping exactly this order.
  */
 export function scheduleOrder(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering']): Int32Array {
+  return orderAll(jobs, priority, ordering);
+}
+
+function orderAll(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering']): Int32Array {
   const n = jobs.length;
   const submitted = new Float64Array(n);
   for (let i = 0; i < n; i++) submitted[i] = jobs[i]!.submittedAt;
-  const bySubmitThenId = (a: number, b: number): number => {
-    const s = submitted[a]! - submitted[b]!;
+  if (ordering === 'fifo') return orderByKey(submitted, compareJobs(jobs, priority, ordering));
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) key[i] = -priority[i]!;
+  return orderByKey(key, compareJobs(jobs, priority, ordering));
+}
+
+/** The scheduling order as a comparator over job indices (a total order: ids are unique). */
+export function compareJobs(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering']): (a: number, b: number) => number {
+  return (a, b) => {
+    if (ordering === 'priority') {
+      const d = priority[b]! - priority[a]!;
+      if (d !== 0) return d;
+    }
+    const s = jobs[a]!.submittedAt - jobs[b]!.submittedAt;
     if (s !== 0) return s;
     const ia = jobs[a]!.id;
     const ib = jobs[b]!.id;
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   };
-  if (ordering === 'fifo') return orderByKey(submitted, bySubmitThenId);
-  const key = new Float64Array(n);
-  for (let i = 0; i < n; i++) key[i] = -priority[i]!;
-  return orderByKey(key, (a, b) => priority[b]! - priority[a]! || bySubmitThenId(a, b));
 }

@@ -36,6 +36,26 @@ export class ShareBook {
     return guaranteed + gpus > this.nominal(inst, gpuType);
   }
 
+  /** Would a (non-preemptible) job of `gpus` borrow on every GPU type among `pools`? */
+  wouldBorrowAnywhere(inst: Party, gpus: number, pools: readonly { gpuType: string }[]): boolean {
+    if (!this.perType) return this.wouldBorrow(inst, gpus, false);
+    for (const p of pools) if (!this.wouldBorrow(inst, gpus, false, p.gpuType)) return false;
+    return true;
+  }
+
+  /**
+   * Does `gpus` more fit in the institution's nominal share on top of `planned` GPUs (per GPU type; key ''
+   * in total mode)? Returns the key it was counted under, or null when it would borrow everywhere.
+   */
+  fitsNominalAfter(inst: Party, gpus: number, planned: Map<string, number>, pools: readonly { gpuType: string }[]): string | null {
+    if (!this.perType) return inst.guaranteed + (planned.get('') ?? 0) + gpus <= this.nominal(inst) ? '' : null;
+    for (const p of pools) {
+      const g = (inst.guaranteedByType.get(p.gpuType) ?? 0) + (planned.get(p.gpuType) ?? 0) + gpus;
+      if (g <= this.nominal(inst, p.gpuType)) return p.gpuType;
+    }
+    return null;
+  }
+
   /** May a job of `inst` and `proj` run as borrowed? */
   mayBorrow(inst: Party, proj: Party, preemptible: boolean): boolean {
     if (preemptible) return true;

@@ -44,12 +44,21 @@ export async function writeMeasured(db: Db, clusterId: string, span: Window, mea
   });
 }
 
+/** What writing estimates for pending windows appended. */
+export interface EstimatedWrite {
+  estimateRows: number;
+  /** Reversals of the new estimates' overlap with windows measured before. */
+  reversals: AppendedRow[];
+}
+
 /**
  * Mark `windows` of `clusterId` pending with `reason`, then make sure every run the store knows on the
- * cluster is charged by estimate up to the end of the windows (or its end). Returns the estimate rows written.
+ * cluster is charged by estimate up to the end of the windows (or its end). A new estimate may reach back
+ * over windows measured earlier (a run with no estimate yet starts its chain at its start): those
+ * overlaps are reversed at once, so no GPU-second is ever both measured and estimated.
  */
-export async function writeEstimated(db: Db, clusterId: string, windows: readonly Window[], reason: string, ctx: WriteContext): Promise<number> {
-  if (windows.length === 0) return 0;
+export async function writeEstimated(db: Db, clusterId: string, windows: readonly Window[], reason: string, ctx: WriteContext): Promise<EstimatedWrite> {
+  if (windows.length === 0) return { estimateRows: 0, reversals: [] };
   await recordWindows(db, windows.map((w) => ({ clusterId, ...w })), 'pending', reason.slice(0, 1_000));
   const from = Math.min(...windows.map((w) => w.start));
   const to = Math.max(...windows.map((w) => w.end));
@@ -63,5 +72,11 @@ export async function writeEstimated(db: Db, clusterId: string, windows: readonl
     }];
   });
   const recorded = await recordUsage(db, claims, ctx.now, ctx.halfLifeSeconds);
-  return recorded.rows;
+  if (recorded.rows === 0) return { estimateRows: 0, reversals: [] };
+  const reversals = await db.transaction().execute(async (tx) => {
+    const rows = await reverseSupersededEstimates(tx, { jobIds: claims.map((c) => c.jobId) });
+    await applyUsageDeltas(tx, rows, ctx.now, ctx.halfLifeSeconds);
+    return rows;
+  });
+  return { estimateRows: recorded.rows, reversals };
 }

@@ -7,6 +7,7 @@
 import { forEachBounded } from '../control/bounded.js';
 import { jobsByRefs } from '../store/repositories/metering-jobs.js';
 import { windowStatuses } from '../store/repositories/metering-windows.js';
+import type { AppendedRow } from '../store/repositories/metering-ledger.js';
 import type { Db } from '../store/rows.js';
 import { attribute, refsOf } from './attribute.js';
 import { clusterQueries, type MeterCluster } from './cluster-targets.js';
@@ -14,7 +15,7 @@ import type { MeteringConfig } from './config.js';
 import { measureSpan } from './measure.js';
 import { emptyReport, type MeterObserver, type MeterReport } from './meter-report.js';
 import { PrometheusClient, PrometheusQueryError, PrometheusUnavailableError } from './prometheus-client.js';
-import { writeEstimated, writeMeasured, type WriteContext } from './ledger-writer.js';
+import { writeEstimated, writeMeasured, type EstimatedWrite, type WriteContext } from './ledger-writer.js';
 import { contiguousSpans, windowsBetween, type Window } from './windows.js';
 
 /** The logging the meter does (a pino logger fits). */
@@ -117,23 +118,22 @@ export class Meter {
         const kind = err instanceof PrometheusQueryError ? 'query' : 'unavailable';
         this.deps.observer?.prometheusError(cluster.id, kind);
         (kind === 'query' ? this.log.error : this.log.warn).call(this.log, { clusterId: cluster.id, err: err.message }, 'Prometheus did not answer; writing allocation estimates');
-        report.estimateRows += await writeEstimated(this.deps.db, cluster.id, unmeasured(span), err.message, ctx);
-        report.windowsPending += unmeasured(span).length;
+        const estimated = await writeEstimated(this.deps.db, cluster.id, unmeasured(span), err.message, ctx);
+        addEstimated(report, estimated, unmeasured(span).length);
         report.errors.push({ clusterId: cluster.id, message: err.message });
         continue;
       }
       const complete = measurements.filter((m) => m.complete);
       const gaps = unmeasured(measurements.filter((m) => !m.complete).map((m) => m.window));
+      // Estimates first: the measured write's sweep then also takes back their share of this span's measured windows.
+      addEstimated(report, await writeEstimated(this.deps.db, cluster.id, gaps, 'incomplete data: a scrape target of the cluster was down or not fresh', ctx), gaps.length);
       const jobs = await jobsByRefs(this.deps.db, cluster.id, refsOf(complete));
       const attribution = attribute(cluster.id, complete, jobs, config.endedJobGraceSeconds * 1000);
       const written = await writeMeasured(this.deps.db, cluster.id, bounds, complete.map((m) => m.window), attribution, ctx);
-      report.estimateRows += await writeEstimated(this.deps.db, cluster.id, gaps, 'incomplete data: a scrape target of the cluster was down or not fresh', ctx);
       report.windowsMeasured += complete.length;
-      report.windowsPending += gaps.length;
       report.rowsInserted += written.inserted.length;
       report.gpuSecondsMeasured += written.inserted.reduce((s, r) => s + r.gpuSeconds, 0);
-      report.reversals += written.reversals.length;
-      report.gpuSecondsReversed -= written.reversals.reduce((s, r) => s + r.gpuSeconds, 0);
+      addReversals(report, written.reversals);
       report.discrepancies += written.discrepancies.length;
       this.deps.observer?.charged(written.inserted);
       this.deps.observer?.discrepancies(written.discrepancies);
@@ -144,4 +144,15 @@ export class Meter {
     const all = await this.deps.clusters();
     return ids === undefined ? all : all.filter((c) => ids.includes(c.id));
   }
+}
+
+function addReversals(report: MeterReport, reversals: readonly AppendedRow[]): void {
+  report.reversals += reversals.length;
+  report.gpuSecondsReversed -= reversals.reduce((s, r) => s + r.gpuSeconds, 0);
+}
+
+function addEstimated(report: MeterReport, written: EstimatedWrite, windows: number): void {
+  report.estimateRows += written.estimateRows;
+  report.windowsPending += windows;
+  addReversals(report, written.reversals);
 }

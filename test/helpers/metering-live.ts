@@ -95,6 +95,24 @@ export class LiveMeteringBench {
     }
   }
 
+  /**
+   * Wait until every job has ended on its cluster, mark them ended in the store, then wait out the last
+   * scrapes and the meter's lag. Returns the end of the last window that covers every job's end.
+   */
+  async waitForAllEnded(stepMs: number): Promise<number> {
+    for (;;) {
+      const ends = this.jobs.map((j) => this.timesOf(j.id).endedAt);
+      if (ends.every((e) => e !== undefined)) {
+        await this.reconcileEnded();
+        // The series vanish at the first scrape after the end (≤ 1 s); the window must contain that scrape.
+        const to = Math.ceil((Math.max(...(ends as number[])) + 1_500) / stepMs) * stepMs;
+        await sleep(Math.max(0, to + 2_500 - Date.now()));
+        return to;
+      }
+      await sleep(250);
+    }
+  }
+
   /** A meter over `prometheusUrl` with the live geometry. */
   meter(prometheusUrl: string, overrides: Record<string, unknown> = {}): Meter {
     const config: MeteringConfig = meteringConfigSchema.parse({

@@ -77,19 +77,25 @@ export async function insertMeasuredRows(db: Db, rows: readonly MeasuredRow[]): 
   return out;
 }
 
-/** Which estimates a sweep looks at: those overlapping measured windows of one cluster's span, or those written since an instant. */
-export type ReversalScope = { clusterId: string; from: number; to: number } | { writtenSince: number };
+/**
+ * Which estimates a sweep looks at: those overlapping the measured windows of one cluster's span, those of
+ * some jobs (all their measured windows), or those written since an instant.
+ */
+export type ReversalScope = { clusterId: string; from: number; to: number } | { jobIds: readonly string[] } | { writtenSince: number };
 
 /**
  * Append the reversals of every estimate's share of the measured windows in `scope` that is not reversed
  * yet (the unique key makes a repeated sweep a no-op). Returns the reversal rows inserted.
  */
 export async function reverseSupersededEstimates(db: Db, scope: ReversalScope): Promise<AppendedRow[]> {
+  if ('jobIds' in scope && scope.jobIds.length === 0) return [];
   const where =
     'writtenSince' in scope
       ? sql`l.created_at >= ${date(scope.writtenSince)}`
-      : sql`l.cluster_id = ${scope.clusterId} and l.window_end > ${date(scope.from)} and l.window_start < ${date(scope.to)}
-            and w.window_start >= ${date(scope.from)} and w.window_end <= ${date(scope.to)}`;
+      : 'jobIds' in scope
+        ? sql`l.job_id = any(${[...scope.jobIds]}::text[])`
+        : sql`l.cluster_id = ${scope.clusterId} and l.window_end > ${date(scope.from)} and l.window_start < ${date(scope.to)}
+              and w.window_start >= ${date(scope.from)} and w.window_end <= ${date(scope.to)}`;
   const result = await sql<ReturnedRow>`
     with cuts as (
       select l.job_id, l.cluster_id, l.institution_id, l.project_id, l.user_id, l.gpu_type, l.gpu_seconds::numeric as g,

@@ -5,7 +5,7 @@
  */
 import type { OpenApiDocument } from './document.js';
 import type { JsonSchema } from './operation.js';
-import { esc, fieldsTable, jsonBlock, schemaAnchor, typeHtml } from './schema-html.js';
+import { esc, fieldsTable, jsonBlock, prose, schemaAnchor, typeHtml } from './schema-html.js';
 
 type Op = Record<string, unknown> & { operationId: string; summary: string; description: string; tags: string[]; security: unknown[] };
 type Param = { name: string; in: string; description: string; required: boolean; schema: JsonSchema; example?: unknown };
@@ -37,7 +37,7 @@ function curlLine(method: string, path: string, op: Op): string {
 
 function paramsTable(params: Param[]): string {
   const rows = params.map(
-    (p) => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${typeHtml(p.schema)}</td><td>${esc(p.description)}</td></tr>`,
+    (p) => `<tr><td><code>${esc(p.name)}</code>${p.required ? ' <span class="req">required</span>' : ''}</td><td>${esc(p.in)}</td><td>${typeHtml(p.schema)}</td><td>${prose(p.description)}</td></tr>`,
   );
   return `<h4>Parameters</h4><table><thead><tr><th>name</th><th>in</th><th>type</th><th>meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -47,7 +47,7 @@ function responsesHtml(responses: Record<string, { description: string; content?
     const [type, media] = Object.entries(r.content ?? {})[0] ?? [];
     const schema = media?.schema ? ` — ${typeHtml(media.schema)}` : '';
     const example = media?.example !== undefined ? `<details><summary>example (${esc(type)})</summary>${jsonBlock(media.example)}</details>` : '';
-    return `<li><strong>${esc(status)}</strong> ${esc(r.description)}${schema}${example}</li>`;
+    return `<li><strong>${esc(status)}</strong> ${prose(r.description)}${schema}${example}</li>`;
   });
   return `<h4>Responses</h4><ul>${items.join('')}</ul>`;
 }
@@ -57,11 +57,11 @@ function operationHtml(method: string, path: string, op: Op): string {
   const body = op.requestBody as { description: string; content: Record<string, Media> } | undefined;
   const media = body?.content['application/json'];
   const bodyHtml = media
-    ? `<h4>Request body</h4><p>${esc(body!.description)} ${typeHtml(media.schema)}</p>${media.example !== undefined ? `<details open><summary>example</summary>${jsonBlock(media.example)}</details>` : ''}`
+    ? `<h4>Request body</h4><p>${prose(body!.description)} ${typeHtml(media.schema)}</p>${media.example !== undefined ? `<details open><summary>example</summary>${jsonBlock(media.example)}</details>` : ''}`
     : '';
   return `<section class="op" id="${esc(op.operationId)}"><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span><code>${esc(path)}</code> — ${esc(op.summary)}</h3>
 <p class="auth">${op.security.length > 0 ? 'Requires <code>Authorization: Bearer &lt;api token&gt;</code>.' : 'No token needed.'}</p>
-<p>${esc(op.description)}</p>${params.length ? paramsTable(params) : ''}${bodyHtml}${responsesHtml(op.responses as never)}
+<p>${prose(op.description)}</p>${params.length ? paramsTable(params) : ''}${bodyHtml}${responsesHtml(op.responses as never)}
 <h4>Try it</h4>${jsonBlock(curlLine(method, path, op))}</section>`;
 }
 
@@ -73,15 +73,15 @@ export function renderReferencePage(doc: OpenApiDocument): string {
   const schemas = ((doc.components as { schemas: Record<string, JsonSchema> }).schemas) ?? {};
   const nav = ops.map((o) => `<a href="#${esc(o.op.operationId)}">${esc(o.method.toUpperCase())} ${esc(o.path)}</a>`).join('');
   const sections = tags
-    .map((t) => `<h2 id="tag-${esc(t.name)}">${esc(t.name)}</h2><p>${esc(t.description)}</p>${ops.filter((o) => o.op.tags.includes(t.name)).map((o) => operationHtml(o.method, o.path, o.op)).join('\n')}`)
+    .map((t) => `<h2 id="tag-${esc(t.name)}">${esc(t.name)}</h2><p>${prose(t.description)}</p>${ops.filter((o) => o.op.tags.includes(t.name)).map((o) => operationHtml(o.method, o.path, o.op)).join('\n')}`)
     .join('\n');
   const schemaHtml = Object.entries(schemas)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, s]) => `<section class="op" id="${schemaAnchor(name)}"><h3>${esc(name)}</h3>${typeof s.description === 'string' ? `<p>${esc(s.description)}</p>` : ''}${fieldsTable(s)}</section>`)
+    .map(([name, s]) => `<section class="op" id="${schemaAnchor(name)}"><h3>${esc(name)}</h3>${typeof s.description === 'string' ? `<p>${prose(s.description)}</p>` : ''}${fieldsTable(s)}</section>`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(info.title)} — reference</title><style>${CSS}</style></head><body><main>
-<h1>${esc(info.title)}</h1><p>Version ${esc(info.version)}. ${esc(info.description)} Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${esc(doc.openapi)}).</p>
+<h1>${esc(info.title)}</h1><p>Version ${esc(info.version)}. ${prose(info.description)} Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${esc(doc.openapi)}).</p>
 <p>Set <code>NCG_URL</code> (e.g. <code>http://127.0.0.1:8080</code>) and <code>NCG_TOKEN</code> to run the curl lines. Errors always have the shape of <a href="#${schemaAnchor('Error')}">Error</a>.</p>
 <nav>${nav}</nav>${sections}<h2 id="schemas">Schemas</h2>${schemaHtml}</main></body></html>`;
 }

@@ -10,6 +10,11 @@ export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Escaped prose with Markdown-style `code` spans rendered as <code> (descriptions use backticks). */
+export function prose(text: unknown): string {
+  return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 /** Anchor id of a named schema. */
 export function schemaAnchor(name: string): string {
   return `schema-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
@@ -66,7 +71,7 @@ export function fieldsTable(s: JsonSchema): string {
   if (!props) return `<p class="type">${typeHtml(s)}</p>`;
   const required = new Set((s.required as string[] | undefined) ?? []);
   const rows = Object.entries(props).map(([name, p]) => {
-    const desc = typeof p.description === 'string' ? esc(p.description) : '';
+    const desc = typeof p.description === 'string' ? prose(p.description) : '';
     const limits = constraintsText(p);
     return `<tr><td><code>${esc(name)}</code>${required.has(name) ? ' <span class="req">required</span>' : ''}</td><td>${typeHtml(p)}</td><td>${desc}${limits ? `<div class="limits">${esc(limits)}</div>` : ''}</td></tr>`;
   });

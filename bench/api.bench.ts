@@ -7,19 +7,23 @@
  *    for a researcher; it is dropped at the end, whatever happens.
  * 2. The server (bench/api-server.ts: startNcg, as `ncg serve`) runs in a child process; autocannon runs in
  *    this one, so load generation and serving use separate event loops (they still share the machine's
- *    cores with PostgreSQL).
+ *    cores with PostgreSQL). By default the benchmark holds the control loop's leader lock on the bench
+ *    database, so the server runs as an API replica (DESIGN §8: API replicas are stateless, one leader
+ *    schedules) and the numbers are the API's own; `--with-loop` lets the server lead and schedule too.
  * 3. A warm-up, then a bounded load: POST /v1/jobs from `--connections` (default 32) keep-alive connections
  *    for `--seconds` (default 10), to 127.0.0.1 only. Every 2xx must be a job in the database afterwards.
  *
  *   npm run bench:api                 human-readable summary
  *   npm run bench:api -- --json       {"submitsPerSec":…,"p50Ms":…,"p99Ms":…,"errors":…}
- *   options: --seconds N  --connections N  --warmup-seconds N
+ *   options: --seconds N  --connections N  --warmup-seconds N  --with-loop
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { LEADER_LOCK_KEY } from '../src/control/index.js';
 import { createApiToken, openDatabase, writeGridSeed } from '../src/store/index.js';
 import { gridFixture } from '../test/helpers/grid-fixture.js';
 import { createTestDatabase } from '../test/helpers/postgres-template.js';
@@ -38,6 +42,7 @@ const json = process.argv.includes('--json');
 const seconds = option('seconds', 10);
 const connections = option('connections', 32);
 const warmupSeconds = option('warmup-seconds', 3);
+const withLoop = process.argv.includes('--with-loop');
 const log = (msg: string) => {
   if (!json) console.log(msg);
 };
@@ -123,13 +128,23 @@ function readdirSyncSafe(dir: string): string[] {
   }
 }
 
+/** Hold the leader lock on the bench database so the server's control loop stands by. */
+async function holdLeadership(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('select pg_advisory_lock($1)', [LEADER_LOCK_KEY]);
+  return client;
+}
+
 const database = await createTestDatabase();
 let server: ChildProcess | undefined;
+let leader: pg.Client | undefined;
 try {
   const token = await prepare(database.url);
+  if (!withLoop) leader = await holdLeadership(database.url);
   const started = await startServer(database.url);
   server = started.child;
-  log(`server on 127.0.0.1:${started.port} (child pid ${server.pid}), database ${database.name}; ${connections} connections`);
+  log(`server on 127.0.0.1:${started.port} (child pid ${server.pid}), database ${database.name}; ${connections} connections; ${withLoop ? 'the server leads the control loop' : 'API replica (the control loop stands by)'}`);
   const warm = await load(started.port, token, warmupSeconds);
   const cpu0 = { server: cpuSeconds(server.pid!), client: process.cpuUsage(), pg: postgresCpuSeconds() };
   const result = await load(started.port, token, seconds);
@@ -165,5 +180,6 @@ try {
     server.kill('SIGTERM');
     await exited;
   }
+  await leader?.end();
   await database.drop();
 }

@@ -47,6 +47,8 @@ export interface CycleReport {
   verdictsWritten: number;
   usageRows: number;
   unavailableClusters: string[];
+  /** Real milliseconds spent in each step (observe, reconcile, charge, decide, persist, act). */
+  stepMs: Record<string, number>;
   /** Another cycle should follow soon (preempted GPUs are being handed to the jobs they were freed for). */
   again: boolean;
 }
@@ -55,11 +57,20 @@ export interface CycleReport {
 export async function runControlCycle(ctx: ControlContext, memory: CycleMemory): Promise<CycleReport> {
   const cycle = ++memory.cycle;
   const now = ctx.now();
+  const stepMs: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (step: string): void => {
+    const t = performance.now();
+    stepMs[step] = t - mark;
+    mark = t;
+  };
   // 1. observe
   const grid = await readGrid(ctx);
+  lap('observe');
   // 2. reconcile
   const rec = await reconcileJobs(ctx, await jobsInStates(ctx.db, ['dispatching', 'running']), grid);
   await recheckCancelled(ctx, grid, memory.settledCancels);
+  lap('reconcile');
   // 3. charge running work — only jobs their cluster just confirmed running: a job on a cluster that did
   //    not answer may have ended long ago, and its final window comes when the cluster answers again.
   const jobs = await jobsInStates(ctx.db, ['queued', 'preempted', 'dispatching', 'running']);
@@ -67,9 +78,11 @@ export async function runControlCycle(ctx: ControlContext, memory: CycleMemory):
   const windowMs = ctx.tuning.usageWindowSeconds * 1000;
   assertActive(ctx);
   const usage = await recordUsage(ctx.db, running.map((j) => usageClaim(j, grid, j.startedAt!, now, windowMs)), now, ctx.policy.halfLifeSeconds);
+  lap('charge');
   // 4. decide
   const snapshot = await buildSnapshot(ctx, grid, jobs, now);
   const decisions = runCycle(snapshot);
+  lap('decide');
   // 5. persist
   const byId = new Map<string, JobRecord>(jobs.map((j) => [j.id, j]));
   const dispatches = await persistDispatches(ctx, decisions.dispatch, byId, grid, now);
@@ -77,11 +90,13 @@ export async function runControlCycle(ctx: ControlContext, memory: CycleMemory):
   const verdicts = changedVerdicts(decisions, byId, cycle % Math.max(1, ctx.tuning.verdictRefreshCycles) === 1);
   assertActive(ctx);
   const verdictsWritten = await writePendingVerdicts(ctx.db, verdicts, now);
+  lap('persist');
   if (dispatches.length > 0) await ctx.crash.hit('afterPersistBeforeDispatch', { cycle, jobIds: dispatches.map((d) => d.job.id) });
   // 6. act: victims first (their GPUs are what the beneficiaries wait for), then the dispatches
   const victims = new Set([...marked, ...rec.stillPreempting.map((j) => j.id)]);
   const preempt = await cancelVictims(ctx, [...victims], grid);
   const submit = await submitDispatches(ctx, dispatches, grid, cycle);
+  lap('act');
   return {
     cycle,
     at: now,
@@ -96,6 +111,7 @@ export async function runControlCycle(ctx: ControlContext, memory: CycleMemory):
     verdictsWritten,
     usageRows: usage.rows,
     unavailableClusters: [...grid.unavailable.keys()],
+    stepMs,
     again: marked.size > 0 || preempt.requeued > 0,
   };
 }

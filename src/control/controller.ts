@@ -53,6 +53,8 @@ export class Controller {
   private timer: NodeJS.Timeout | undefined;
   /** performance.now() at which the armed timer fires. */
   private timerDue = 0;
+  /** Real duration of the last cycle (ms): a triggered cycle waits at least this long after the previous one. */
+  private lastCycleMs = 0;
   private wanted = false;
   private started = false;
   private leaseStarted = false;
@@ -108,7 +110,7 @@ export class Controller {
     if (!this.started || this.dead || !this.options.lease.isLeader()) return;
     this.wanted = true;
     if (this.inflight) return; // the cycle in flight schedules the follow-up
-    this.schedule(this.options.debounceMs ?? 20);
+    this.schedule(this.triggerDelay());
     this.ctx.log.debug({ reason }, 'cycle triggered');
   }
 
@@ -147,7 +149,8 @@ export class Controller {
     const startedAt = performance.now();
     const run = runControlCycle(this.ctx, this.memory).then(
       (report) => {
-        this.options.metrics?.observe(report, (performance.now() - startedAt) / 1000);
+        this.lastCycleMs = performance.now() - startedAt;
+        this.options.metrics?.observe(report, this.lastCycleMs / 1000);
         this.options.onCycle?.(report);
         return report;
       },
@@ -160,7 +163,7 @@ export class Controller {
     void run.finally(() => {
       if (this.inflight === run) this.inflight = undefined;
       // Triggers that arrived during a cycle started by runOnce() still get their follow-up.
-      if (this.wanted && this.started && !this.dead && this.options.lease.isLeader()) this.schedule(this.options.debounceMs ?? 20);
+      if (this.wanted && this.started && !this.dead && this.options.lease.isLeader()) this.schedule(this.triggerDelay());
     }).catch(() => undefined);
     return run;
   }
@@ -180,7 +183,16 @@ export class Controller {
       if (!(err instanceof LeadershipLostError)) this.ctx.log.error({ err: (err as Error).message, stack: (err as Error).stack }, 'control cycle failed');
     }
     if (!this.started || this.dead) return;
-    this.schedule(this.wanted ? (this.options.debounceMs ?? 20) : this.options.intervalMs);
+    this.schedule(this.wanted ? this.triggerDelay() : this.options.intervalMs);
+  }
+
+  /**
+   * How long a triggered cycle waits: the debounce, but at least as long as the last cycle took, so a
+   * stream of events (a burst of submits, every job end) never keeps the loop busy more than half the
+   * time — on the embedded database the API shares one connection and one thread with the loop.
+   */
+  private triggerDelay(): number {
+    return Math.min(this.options.intervalMs, Math.max(this.options.debounceMs ?? 20, this.lastCycleMs));
   }
 
   private schedule(delayMs: number): void {

@@ -10,7 +10,7 @@
  */
 import type { DispatchDecision } from '../scheduler/types.js';
 import type { JobRecord, Transition } from '../store/repositories/jobs.js';
-import { transitionJobs } from '../store/repositories/jobs.js';
+import { transitionJobsBulk } from '../store/repositories/job-transitions-bulk.js';
 import { assertActive, type ControlContext } from './context.js';
 import type { GridView, PoolInfo } from './grid-view.js';
 
@@ -59,6 +59,6 @@ export async function persistDispatches(
     });
   }
   assertActive(ctx);
-  const moved = await transitionJobs(ctx.db, transitions);
+  const moved = await transitionJobsBulk(ctx.db, transitions);
   return planned.filter((p) => moved.has(p.job.id));
 }

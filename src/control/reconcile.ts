@@ -7,7 +7,7 @@
  */
 import type { ClusterAdapter, ExternalJobStatus } from '../adapters/port.js';
 import type { JobRecord, Transition } from '../store/repositories/jobs.js';
-import { transitionJobs } from '../store/repositories/jobs.js';
+import { transitionJobsBulk } from '../store/repositories/job-transitions-bulk.js';
 import { recordExternalIds } from '../store/repositories/control-jobs.js';
 import { chunks } from '../store/rows.js';
 import { forEachBounded, groupBy, withTimeout } from './bounded.js';
@@ -58,7 +58,7 @@ export async function reconcileJobs(ctx: ControlContext, jobs: readonly JobRecor
     }),
   );
   assertActive(ctx);
-  const moved = await transitionJobs(ctx.db, transitions);
+  const moved = await transitionJobsBulk(ctx.db, transitions);
   if (external.length > 0) await recordExternalIds(ctx.db, external);
   for (const t of transitions) {
     if (!moved.has(t.jobId)) continue;

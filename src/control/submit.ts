@@ -12,7 +12,8 @@
  */
 import { ClusterRefusedError, type SubmitRequest } from '../adapters/port.js';
 import { jobsByIds, recordExternalIds } from '../store/repositories/control-jobs.js';
-import { transitionJobs, type Transition } from '../store/repositories/jobs.js';
+import type { Transition } from '../store/repositories/jobs.js';
+import { transitionJobsBulk } from '../store/repositories/job-transitions-bulk.js';
 import { forEachBounded, withTimeout } from './bounded.js';
 import { assertActive, isFatal, type ControlContext } from './context.js';
 import type { PersistedDispatch } from './dispatch.js';
@@ -61,7 +62,7 @@ export async function submitDispatches(ctx: ControlContext, dispatches: readonly
   });
   assertActive(ctx);
   const recorded = await recordExternalIds(ctx.db, acked);
-  const requeued = await transitionJobs(ctx.db, refusals);
+  const requeued = await transitionJobsBulk(ctx.db, refusals);
   out.accepted = acked.length;
   out.refused = refusals.length;
   out.uncertain = uncertain.length;

@@ -1,33 +1,20 @@
 /**
  * Step 1 of a cycle: turn the snapshot into the working state every rule reads and updates — pools in
- * canonical order, Fair Tree, parties seeded with running jobs, reclaim victims — and a compact job table.
- *
- * The job table is read in priority order, which is random with respect to where the job objects live in
- * memory; copying what the hot loop needs into flat arrays in one pass in snapshot order (one cache miss
- * per job instead of one per field and rule) is what keeps a 100,000-job cycle near the cost of a sort.
+ * canonical order, Fair Tree, parties seeded with running jobs, reclaim victims — and the job table
+ * (job-table.ts), filled in one pass in snapshot order so the walk in priority order never touches job
+ * objects.
  */
 import { commitBudget, remainingCommitment } from './budgets.js';
 import { computeFairTree } from './fairshare.js';
-import { PartyIndex, type Party } from './parties.js';
+import { PartyIndex } from './parties.js';
 import { PoolIndex } from './pool-index.js';
-import type { FactorArrays, PriorityContext } from './priority.js';
-import { factorArrays, FairShareLookup, weighFactors, weighInto } from './priority.js';
+import { JobTable } from './job-table.js';
+import type { PriorityContext } from './priority.js';
+import { FairShareLookup, weighFactors, weighInto } from './priority.js';
 import { ReclaimBook } from './reclaim.js';
-import { ShapeCache, type Shape } from './shapes.js';
+import { ShapeCache } from './shapes.js';
 import { ShareBook } from './shares.js';
 import type { RunningJob, SchedulerSnapshot } from './types.js';
-
-/** What the queue walk needs of each pending job, by index in snapshot.pending. */
-export interface JobTable {
-  id: string[];
-  shape: Shape[];
-  inst: Party[];
-  proj: Party[];
-  preferredSiteId: (string | undefined)[];
-  gpus: Int32Array;
-  wallSeconds: Float64Array;
-  preemptible: Uint8Array;
-}
 
 /** Everything the cycle's steps share. */
 export interface CycleState {
@@ -37,8 +24,6 @@ export interface CycleState {
   shares: ShareBook;
   reclaim: ReclaimBook;
   jobs: JobTable;
-  /** Weighted factors per pending job (same index as snapshot.pending). */
-  factors: FactorArrays;
 }
 
 /** Build the cycle state from a snapshot (pure; the snapshot is not modified). */
@@ -67,22 +52,14 @@ export function prepareCycle(snapshot: SchedulerSnapshot): CycleState {
   const shapes = new ShapeCache(pools);
   const pending = snapshot.pending;
   const n = pending.length;
-  const factors = factorArrays(n);
-  const jobs: JobTable = {
-    id: new Array<string>(n), shape: new Array<Shape>(n), inst: new Array<Party>(n), proj: new Array<Party>(n),
-    preferredSiteId: new Array<string | undefined>(n), gpus: new Int32Array(n), wallSeconds: new Float64Array(n), preemptible: new Uint8Array(n),
-  };
+  const jobs = new JobTable(n, shapes.list, parties.list);
   for (let i = 0; i < n; i++) {
     const job = pending[i]!;
-    weighInto(factors, i, job, pctx, lookup.of(job));
-    jobs.id[i] = job.id;
-    jobs.shape[i] = shapes.of(job);
-    jobs.inst[i] = parties.institution(job.institutionId);
-    jobs.proj[i] = parties.project(job.projectId);
-    jobs.preferredSiteId[i] = job.preferredSiteId;
-    jobs.gpus[i] = job.nodes * job.gpusPerNode;
-    jobs.wallSeconds[i] = job.walltimeSeconds;
-    jobs.preemptible[i] = job.qos === 'preemptible' ? 1 : 0;
+    weighInto(jobs, i, job, pctx, lookup.of(job));
+    jobs.set(
+      i, job.id, job.nodes * job.gpusPerNode, job.walltimeSeconds, job.qos === 'preemptible', shapes.of(job),
+      parties.institution(job.institutionId), parties.project(job.projectId), job.preferredSiteId,
+    );
   }
-  return { snapshot, pools, shapes, shares, reclaim, jobs, factors };
+  return { snapshot, pools, shapes, shares, reclaim, jobs };
 }

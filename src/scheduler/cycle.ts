@@ -20,7 +20,6 @@ import { commitReservation, findReservation } from './backfill.js';
 import { budgetRefusal, commitBudget } from './budgets.js';
 import { prepareCycle, type CycleState } from './cycle-state.js';
 import { commitPlacement, place, type PlaceOutcome } from './placement.js';
-import type { Party } from './parties.js';
 import type { PoolRt } from './pool-index.js';
 import { compareJobs, scheduleOrder } from './priority.js';
 import * as why from './reasons.js';
@@ -34,25 +33,23 @@ export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   const st = prepareCycle(snapshot);
   const { pending, policy } = snapshot;
   const n = pending.length;
-  const byPriority = scheduleOrder(pending, st.factors.priority, policy.ordering);
+  const byPriority = scheduleOrder(pending, st.jobs.priority, policy.ordering);
   const { order, tier0 } = policy.reclaim ? tierOrder(st, byPriority) : { order: byPriority, tier0: 0 };
   const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: new Array(n) };
-  const walk: Walk = { reservations: 0, position: 0, walked: new Int32Array(n), deferring: tier0 > 0, deferredInst: new Set() };
+  const walk: Walk = { reservations: 0, position: 0, walked: new Int32Array(n), deferring: tier0 > 0 };
   // Tier 0 (within nominal share) first; a tier-0 job that would borrow by the time its turn comes is
   // deferred — with the rest of its institution's tier-0 jobs, to keep their order — into tier 1.
   const deferred: number[] = [];
   for (let k = 0; k < tier0; k++) visit(st, order[k]!, out, walk, deferred);
   walk.deferring = false;
-  const rest = deferred.length === 0 ? order.subarray(tier0) : mergeSorted(deferred, order.subarray(tier0), compareJobs(pending, st.factors.priority, policy.ordering));
+  const rest = deferred.length === 0 ? order.subarray(tier0) : mergeSorted(deferred, order.subarray(tier0), compareJobs(pending, st.jobs.priority, policy.ordering));
   for (const i of rest) visit(st, i, out, walk, deferred);
-  const f = st.factors;
+  const w = st.jobs.weights;
   const ids = st.jobs.id;
   for (let pos = 0; pos < n; pos++) {
     const i = walk.walked[pos]!;
-    out.priorities[pos] = {
-      jobId: ids[i]!, priority: f.priority[i]!,
-      factors: { fairshare: f.fairshare[i]!, age: f.age[i]!, qos: f.qos[i]!, size: f.size[i]! },
-    };
+    const b = i * 8;
+    out.priorities[pos] = { jobId: ids[i]!, priority: w[b]!, factors: { fairshare: w[b + 1]!, age: w[b + 2]!, qos: w[b + 3]!, size: w[b + 4]! } };
   }
   return out;
 }
@@ -65,15 +62,14 @@ interface Walk {
   walked: Int32Array;
   /** Tier-0 pass: defer jobs that would now borrow. */
   deferring: boolean;
-  deferredInst: Set<Party>;
 }
 
 /** Decide one job in walk order (or defer it to tier 1). */
 function visit(st: CycleState, i: number, out: CycleDecisions, walk: Walk, deferred: number[]): void {
   if (walk.deferring) {
-    const inst = st.jobs.inst[i]!;
-    if (walk.deferredInst.has(inst) || st.shares.wouldBorrowAnywhere(inst, st.jobs.gpus[i]!, st.jobs.shape[i]!.candidates)) {
-      walk.deferredInst.add(inst);
+    const inst = st.jobs.inst(i);
+    if (inst.deferred || st.shares.wouldBorrowAnywhere(inst, st.jobs.gpus(i), st.jobs.shape(i).candidates)) {
+      inst.deferred = true;
       deferred.push(i);
       return;
     }
@@ -99,16 +95,16 @@ function mergeSorted(a: readonly number[], b: Int32Array, cmp: (x: number, y: nu
 function decide(st: CycleState, i: number, position: number, out: CycleDecisions, walk: Walk): PendingVerdict | null {
   const T = st.jobs;
   const id = T.id[i]!;
-  const shape = T.shape[i]!;
+  const shape = T.shape(i);
   if (shape.verdict) return why.verdict(id, shape.verdict.reason, position, shape.verdict.message);
-  const wall = T.wallSeconds[i]!;
+  const wall = T.wallSeconds(i);
   if (!(wall > 0) || !Number.isFinite(wall)) {
     return why.verdict(id, 'InvalidRequest', position, `walltime must be a positive number of seconds (got ${wall})`);
   }
-  const inst = T.inst[i]!;
-  const proj = T.proj[i]!;
-  const gpus = T.gpus[i]!;
-  const preemptible = T.preemptible[i] === 1;
+  const inst = T.inst(i);
+  const proj = T.proj(i);
+  const gpus = T.gpus(i);
+  const preemptible = T.preemptible(i);
   const refusal = budgetRefusal(inst, proj, gpus * wall, preemptible);
   if (refusal) return why.verdict(id, 'BudgetExhausted', position, refusal.message);
   const shares = st.shares;

@@ -15,6 +15,8 @@ export interface BudgetAccount {
 
 /** An institution or a project during a cycle. */
 export interface Party {
+  /** Position in PartyIndex.list (for compact job records). */
+  index: number;
   id: string;
   /** "institution x" / "project y", for messages. */
   label: string;
@@ -27,10 +29,17 @@ export interface Party {
   caps: number[];
   noBorrow: boolean;
   budgets: BudgetAccount[];
+  /** Scratch of the tier pass (tiers.ts): GPUs planned within nominal (per type; '' in total mode), closed. */
+  tierPlanned: Map<string, number>;
+  tierClosed: boolean;
+  /** The walk deferred one of its tier-0 jobs, so it defers the rest (cycle.ts). */
+  deferred: boolean;
 }
 
 /** All parties of a cycle, created on first mention. */
 export class PartyIndex {
+  /** Every party, by `index`. */
+  readonly list: Party[] = [];
   private readonly institutions = new Map<string, Party>();
   private readonly projects = new Map<string, Party>();
 
@@ -50,12 +59,25 @@ export class PartyIndex {
 
   /** The institution's party. */
   institution(id: string): Party {
-    return getOrMake(this.institutions, id, 'institution');
+    return this.getOrMake(this.institutions, id, 'institution');
   }
 
   /** The project's party. */
   project(id: string): Party {
-    return getOrMake(this.projects, id, 'project');
+    return this.getOrMake(this.projects, id, 'project');
+  }
+
+  private getOrMake(map: Map<string, Party>, id: string, kind: string): Party {
+    let p = map.get(id);
+    if (!p) {
+      p = {
+        index: this.list.length, id, label: `${kind} ${id}`, share: 0, inUse: 0, guaranteed: 0, inUseByType: new Map(),
+        guaranteedByType: new Map(), caps: [], noBorrow: false, budgets: [], tierPlanned: new Map(), tierClosed: false, deferred: false,
+      };
+      map.set(id, p);
+      this.list.push(p);
+    }
+    return p;
   }
 }
 
@@ -65,18 +87,6 @@ function budgetKey(b: BudgetState): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function getOrMake(map: Map<string, Party>, id: string, kind: string): Party {
-  let p = map.get(id);
-  if (!p) {
-    p = {
-      id, label: `${kind} ${id}`, share: 0, inUse: 0, guaranteed: 0, inUseByType: new Map(), guaranteedByType: new Map(),
-      caps: [], noBorrow: false, budgets: [],
-    };
-    map.set(id, p);
-  }
-  return p;
 }
 
 /** Add `by` to `map[key]`. */

@@ -11,6 +11,7 @@
  */
 import type { FairTree } from './fairshare.js';
 import { jobFairShare } from './fairshare.js';
+import type { JobTable } from './job-table.js';
 import { orderByKey } from './sort-order.js';
 import type { JobBase, PriorityBreakdown, SchedulerPolicy } from './types.js';
 
@@ -72,34 +73,18 @@ export function weighFactors(job: JobBase, ctx: PriorityContext, fairshare: numb
   return f;
 }
 
-/** Factor arrays per job index (struct of arrays: no object per job). */
-export interface FactorArrays {
-  priority: Float64Array;
-  fairshare: Float64Array;
-  age: Float64Array;
-  qos: Float64Array;
-  size: Float64Array;
-}
-
-/** Empty factor arrays for `n` jobs. */
-export function factorArrays(n: number): FactorArrays {
-  return { priority: new Float64Array(n), fairshare: new Float64Array(n), age: new Float64Array(n), qos: new Float64Array(n), size: new Float64Array(n) };
-}
-
-/** `weighFactors` written into slot `i` of `out`, without allocating. */
-export function weighInto(out: FactorArrays, i: number, job: JobBase, ctx: PriorityContext, fairshare: number): void {
+/** `weighFactors` written into job `i` of `table`, without allocating. */
+export function weighInto(table: JobTable, i: number, job: JobBase, ctx: PriorityContext, fairshare: number): void {
   const w = ctx.policy.weights;
   const maxAge = ctx.policy.maxAgeSeconds;
   const waited = (ctx.now - job.submittedAt) / 1000;
-  const fs = w.fairshare * fairshare;
-  const age = w.age * (maxAge > 0 ? Math.min(1, Math.max(0, waited / maxAge)) : 1);
-  const qos = w.qos * (ctx.policy.qosFactor[job.qos] ?? 0);
-  const size = w.size * Math.min(1, Math.max(0, (job.nodes * job.gpusPerNode) / Math.max(1, ctx.sizeNormGpus)));
-  out.fairshare[i] = fs;
-  out.age[i] = age;
-  out.qos[i] = qos;
-  out.size[i] = size;
-  out.priority[i] = fs + age + qos + size;
+  table.setWeights(
+    i,
+    w.fairshare * fairshare,
+    w.age * (maxAge > 0 ? Math.min(1, Math.max(0, waited / maxAge)) : 1),
+    w.qos * (ctx.policy.qosFactor[job.qos] ?? 0),
+    w.size * Math.min(1, Math.max(0, (job.nodes * job.gpusPerNode) / Math.max(1, ctx.sizeNormGpus))),
+  );
 }
 
 /** A breakdown record for the decisions (built once per pending job, at the end of the cycle). */

@@ -35,26 +35,17 @@ function describe(shape: Shape): string {
   return `${shape.nodes} node(s) × ${shape.gpusPerNode} GPU(s) of ${types}`;
 }
 
-function cached(shape: Shape, key: string, build: () => string): string {
-  let s = shape.text.get(key);
-  if (s === undefined) {
-    s = build();
-    shape.text.set(key, s);
-  }
-  return s;
-}
-
 /** `Resources`: no candidate pool has room for the gang now. */
 export function resourcesMessage(shape: Shape): string {
-  return cached(shape, 'resources', () =>
-    `waiting for resources: no pool has ${describe(shape)} free now; it starts when running jobs end`);
+  return shape.text.resources ??= `waiting for resources: no pool has ${describe(shape)} free now; it starts when running jobs end`;
 }
 
 /** `Priority`: room exists but is promised to higher-priority jobs. */
 export function priorityMessage(shape: Shape, strict: boolean): string {
-  return cached(shape, strict ? 'strict' : 'priority', () => strict
-    ? `waiting for priority: a higher-priority job is waiting for the pools that could run ${describe(shape)} (strict priority order)`
-    : `waiting for priority: GPUs for ${describe(shape)} are free, but held for higher-priority jobs' reservations; a shorter walltime could start it sooner`);
+  if (strict) {
+    return shape.text.strict ??= `waiting for priority: a higher-priority job is waiting for the pools that could run ${describe(shape)} (strict priority order)`;
+  }
+  return shape.text.priority ??= `waiting for priority: GPUs for ${describe(shape)} are free, but held for higher-priority jobs' reservations; a shorter walltime could start it sooner`;
 }
 
 /** `Reserved`: a promised start. */

@@ -20,12 +20,12 @@ import type { CycleDecisions, PendingVerdict } from './types.js';
 export function tryReclaim(st: CycleState, i: number, pools: PoolRt[], endAt: number, position: number, out: CycleDecisions): PendingVerdict | null {
   const { shares, reclaim, jobs } = st;
   const { policy, now } = st.snapshot;
-  if (!policy.reclaim || reclaim.empty || jobs.preemptible[i] === 1) return null;
-  const shape = jobs.shape[i]!;
-  const inst = jobs.inst[i]!;
-  const wall = jobs.wallSeconds[i]!;
-  if (wall >= shape.reclaimFailWallAll || wall >= (shape.reclaimFailWall.get(inst.id) ?? Number.POSITIVE_INFINITY)) return null;
-  const gpus = jobs.gpus[i]!;
+  if (!policy.reclaim || reclaim.empty || jobs.preemptible(i)) return null;
+  const shape = jobs.shape(i);
+  const inst = jobs.inst(i);
+  const wall = jobs.wallSeconds(i);
+  if (wall >= shape.reclaimFailWallAll || wall >= (shape.reclaimFailWall.get(inst) ?? Number.POSITIVE_INFINITY)) return null;
+  const gpus = jobs.gpus(i);
   const within = shares.perType
     ? pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType))
     : shares.wouldBorrow(inst, gpus, false) ? [] : pools;
@@ -34,14 +34,14 @@ export function tryReclaim(st: CycleState, i: number, pools: PoolRt[], endAt: nu
   if (!plan) {
     if (within === shape.candidates) {
       if (!reclaim.plan(shape, null, within, endAt, shares)) shape.reclaimFailWallAll = wall;
-      else shape.reclaimFailWall.set(inst.id, wall);
+      else shape.reclaimFailWall.set(inst, wall);
     }
     return null;
   }
   const id = jobs.id[i]!;
   reclaim.commit(plan, { id, nodes: shape.nodes, gpusPerNode: shape.gpusPerNode }, endAt, shares);
-  shares.admit(inst, jobs.proj[i]!, gpus, plan.pool.gpuType, false);
-  commitBudget(inst, jobs.proj[i]!, gpus * wall);
+  shares.admit(inst, jobs.proj(i), gpus, plan.pool.gpuType, false);
+  commitBudget(inst, jobs.proj(i), gpus * wall);
   for (const v of plan.victims) out.preempt.push({ jobId: v.job.id, forJobId: id });
   return why.verdict(id, 'Resources', position, why.reclaimMessage(plan), now);
 }

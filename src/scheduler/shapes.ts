@@ -6,6 +6,7 @@
  * and a shape that could not backfill with walltime w cannot with any longer walltime. A queue of 100,000
  * jobs has a few hundred shapes, so after the grid fills up each remaining job costs O(1).
  */
+import type { Party } from './parties.js';
 import type { PoolIndex, PoolRt } from './pool-index.js';
 import type { PendingJob, PendingReason } from './types.js';
 
@@ -17,6 +18,8 @@ export interface StaticVerdict {
 
 /** One shape during a cycle. */
 export interface Shape {
+  /** Position in ShapeCache.list (for compact job records). */
+  index: number;
   gpuTypes: readonly string[];
   nodes: number;
   gpusPerNode: number;
@@ -29,11 +32,11 @@ export interface Shape {
   /** Shortest walltime (s) seen failing to start now; longer jobs of the shape fail too. */
   minBlockedWall: number;
   /** Per institution: shortest walltime (s) for which reclaim found nothing. */
-  reclaimFailWall: Map<string, number>;
+  reclaimFailWall: Map<Party, number>;
   /** Shortest walltime (s) for which reclaim found nothing even counting every institution's victims. */
   reclaimFailWallAll: number;
-  /** Shared human messages, built once per shape. */
-  text: Map<string, string>;
+  /** Shared human messages, built once per shape (see reasons.ts). */
+  text: { resources?: string; priority?: string; strict?: string };
   /** No pool will ever free room for it this cycle (holds only grow): skip reservation searches. */
   neverReservable: boolean;
   /** Its pools are already marked as having a blocked job above (see PoolRt.blockedAbove). */
@@ -44,6 +47,8 @@ export interface Shape {
 
 /** Builds and memoises shapes for one cycle. */
 export class ShapeCache {
+  /** Every shape built this cycle, by `index`. */
+  readonly list: Shape[] = [];
   private readonly byTypes = new Map<string, Map<number, Shape>>();
 
   constructor(private readonly pools: PoolIndex) {}
@@ -62,14 +67,15 @@ export class ShapeCache {
     if (!shape) {
       shape = this.build(types, job.nodes, job.gpusPerNode);
       inner.set(key, shape);
+      this.list.push(shape);
     }
     return shape;
   }
 
   private build(gpuTypes: readonly string[], nodes: number, gpusPerNode: number): Shape {
     const shape: Shape = {
-      gpuTypes, nodes, gpusPerNode, candidates: [], full: false,
-      minBlockedWall: Number.POSITIVE_INFINITY, reclaimFailWall: new Map(), text: new Map(),
+      index: this.list.length, gpuTypes, nodes, gpusPerNode, candidates: [], full: false,
+      minBlockedWall: Number.POSITIVE_INFINITY, reclaimFailWall: new Map(), text: {},
       neverReservable: false, markedBlocked: false, frozen: false, reclaimFailWallAll: Number.POSITIVE_INFINITY,
     };
     if (!isPositiveInt(nodes) || !isPositiveInt(gpusPerNode)) {

@@ -15,37 +15,30 @@
  * capacity nobody within their share is waiting for.
  */
 import type { CycleState } from './cycle-state.js';
-import type { Party } from './parties.js';
 
 /** `order` stably partitioned into tier 0 then tier 1; `tier0` is the length of the first part. */
 export function tierOrder(st: CycleState, order: Int32Array): { order: Int32Array; tier0: number } {
   const { jobs, shares } = st;
-  const closed = new Set<Party>();
-  const used = new Map<Party, Map<string, number>>();
-  const first: number[] = [];
+  const out = new Int32Array(order.length);
   const second: number[] = [];
+  let first = 0;
   for (const i of order) {
-    const inst = jobs.inst[i]!;
-    if (jobs.preemptible[i] === 1 || closed.has(inst) || jobs.shape[i]!.verdict) {
+    const inst = jobs.inst(i);
+    const shape = jobs.shape(i);
+    if (inst.tierClosed || shape.verdict || jobs.preemptible(i)) {
       second.push(i);
       continue;
     }
-    let mine = used.get(inst);
-    if (!mine) {
-      mine = new Map();
-      used.set(inst, mine);
-    }
-    const type = shares.fitsNominalAfter(inst, jobs.gpus[i]!, mine, jobs.shape[i]!.candidates);
+    const gpus = jobs.gpus(i);
+    const type = shares.fitsNominalAfter(inst, gpus, inst.tierPlanned, shape.candidates);
     if (type === null) {
-      closed.add(inst);
+      inst.tierClosed = true;
       second.push(i);
     } else {
-      mine.set(type, (mine.get(type) ?? 0) + jobs.gpus[i]!);
-      first.push(i);
+      inst.tierPlanned.set(type, (inst.tierPlanned.get(type) ?? 0) + gpus);
+      out[first++] = i;
     }
   }
-  const out = new Int32Array(order.length);
-  out.set(first);
-  out.set(second, first.length);
-  return { order: out, tier0: first.length };
+  out.set(second, first);
+  return { order: out, tier0: first };
 }

@@ -48,8 +48,14 @@ export interface SimResult {
   unfinished: number;
 }
 
-/** Rounds of cycle → preempt → cycle at one instant; a guard against ping-pong, never reached in practice. */
-const MAX_ROUNDS_PER_INSTANT = 8;
+/**
+ * Cycles per instant: the cycle, and one more after it preempted (its victims are stopped at once) so that
+ * the beneficiary can start, as the control loop's next cycle would start it. Never more: if that second
+ * cycle preempts again (its freed GPUs went to another job — the core orders the queue by priority, and a
+ * requeued victim may outrank its beneficiary), the victims are stopped and the next cycle waits for the
+ * next event instead of ping-ponging at one instant.
+ */
+const MAX_ROUNDS_PER_INSTANT = 2;
 
 /** Simulate `jobs` (sorted by submit time) on `grid` under `policy`. */
 export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPolicy, options: SimOptions = {}): SimResult {

@@ -69,3 +69,15 @@ describe('ncg simulate', () => {
     expect(() => runSimulateCommand({ workload: '/nonexistent.csv', grid: 'national', policy: 'fifo' }, t.io)).toThrow(/cannot read/);
   });
 });
+
+describe('example files', () => {
+  it('run together: example grid, synthetic workload and policy', () => {
+    const t = io();
+    const dir = mkdtempSync(join(tmpdir(), 'ncg-sim-'));
+    const ex = (name: string): string => new URL(`simulate/${name}`, fixtures).pathname;
+    runSimulateCommand({ workload: ex('bursty.yaml'), grid: ex('lab-grid.yaml'), policy: ex('short-memory.yaml'), compare: ['default'], out: join(dir, 'r.json') }, t.io);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(report.runs[0].policy).toMatchObject({ name: 'short-memory', halfLifeSeconds: 86400, budgets: 'grid', cycleIntervalSeconds: 60 });
+    expect(report.workload.jobs).toBeGreaterThan(100); // the base process plus the burst
+  });
+});

@@ -48,7 +48,8 @@ export function historySeries(grid: MeteringGrid, jobs: readonly HistJob[], gapK
         const base = { gpu: String(gpu), UUID: `GPU-${c}-${host}-${gpu}`, Hostname: host, ncg_cluster: clusterOf(c), job: 'dcgm', instance: `hist-${c}` };
         const mine = jobs.filter((j) => j.cluster === c && j.gpus.some((g) => g.host === host && g.gpu === gpu));
         // A GPU's series carries the job label only while held: one series per holder, and one while idle.
-        const phases = [...mine.map((j) => ({ j, labels: c === 'slurm' ? { hpc_job: j.ref } : { pod: j.pod!, namespace: 'ncg', container: 'main' } })), { j: undefined, labels: {} }];
+        const jobLabels = (j: HistJob): Record<string, string> => (c === 'slurm' ? { hpc_job: j.ref } : { pod: j.pod!, namespace: 'ncg', container: 'main' });
+        const phases: { j: HistJob | undefined; labels: Record<string, string> }[] = [...mine.map((j) => ({ j, labels: jobLabels(j) })), { j: undefined, labels: {} }];
         for (const { j, labels } of phases) {
           const on = (s: number) => (j ? held(j, s) : !mine.some((m) => held(m, s)));
           const gate = (v: number) => (s: number) => (scraped(c)(s) && on(s) ? v : undefined);

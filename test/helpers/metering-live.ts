@@ -39,7 +39,7 @@ export class LiveMeteringBench {
 
   /** Open a database, seed the grid, start the sim clusters and their exporter. */
   static async open(): Promise<LiveMeteringBench> {
-    const database = (await postgresGate()).available ? await openPostgresTestDb() : await openPgliteTestDb();
+    const database = await openPreferredTestDb();
     const grid = meteringGrid();
     await writeGridSeed(database.db, grid.seed);
     const clusters = createSimClusters(grid.seed, { speed: 1 });
@@ -134,6 +134,11 @@ export class LiveMeteringBench {
     await Promise.all([...this.clusters.values()].map((c) => c.close()));
     await this.database.close();
   }
+}
+
+/** A migrated test database: the real PostgreSQL when it answers (the production path), else PGlite. */
+export async function openPreferredTestDb(): Promise<OpenedDatabase> {
+  return (await postgresGate()).available ? openPostgresTestDb() : openPgliteTestDb();
 }
 
 /** Wait `ms`. */

@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordUsage } from '../../../src/control/usage-recorder.js';
 import { Meter, meteringConfigSchema } from '../../../src/metering/index.js';
 import { storeClusters } from '../../../src/metering/start.js';
-import { writeGridSeed } from '../../../src/store/index.js';
+import { writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import { listDiscrepancies } from '../../../src/store/repositories/metering-discrepancies.js';
 import { ledgerTotalsOfJobs } from '../../../src/store/repositories/metering-ledger.js';
 import { pendingWindows } from '../../../src/store/repositories/metering-windows.js';
-import { describeEachStore } from '../../helpers/db.js';
 import { expectedByWindow, historySeries, renderOpenMetrics, total, type HistJob } from '../../helpers/backfill-history.js';
 import { insertJobs, meteringGrid } from '../../helpers/metering-grid.js';
+import { openPreferredTestDb } from '../../helpers/metering-live.js';
 import { backfillOpenMetrics, freePort, PrivatePrometheus, prometheusGate } from '../../helpers/prometheus.js';
 
 const gate = await prometheusGate();
@@ -59,11 +59,14 @@ describe.runIf(gate.available)('metering back-filled history exactly (promtool t
     await prom?.destroy();
   });
 
-  describeEachStore('ledger', (getDb) => {
+  describe('ledger', () => {
+    let opened: OpenedDatabase | undefined;
+    const getDb = () => opened!.db;
     let meter: Meter;
     const range = [at(0), at(1800)] as const;
 
     beforeAll(async () => {
+      opened = await openPreferredTestDb();
       const db = getDb();
       await writeGridSeed(db, grid.seed);
       const pool = (c: string) => grid.seed.pools.find((p) => p.clusterId === c)!;
@@ -79,6 +82,10 @@ describe.runIf(gate.available)('metering back-filled history exactly (promtool t
       await recordUsage(db, [claim(600)], at(600), 604_800);
       const config = meteringConfigSchema.parse({ prometheus: { url: prom.url, retries: 0 }, freshnessSeconds: 15 });
       meter = new Meter({ db, config, clusters: storeClusters(db), halfLifeSeconds: 604_800 });
+    }, 60_000);
+
+    afterAll(async () => {
+      await opened?.close();
     });
 
     it('meters every job exactly, per window, measured rows superseding estimates', async () => {

@@ -1,21 +1,21 @@
 /**
- * The scheduled metering pass on PGlite and PostgreSQL, against a scripted Prometheus (the PromQL itself is
+ * The scheduled metering pass (on PostgreSQL; PGlite where it is absent), against a scripted Prometheus (the PromQL itself is
  * tested against real Prometheus elsewhere): it meters new windows from the lookback, leaves windows
  * pending with estimates while Prometheus answers 503, measures them (reversing the estimates) once it
  * answers, sweeps estimates the control loop writes late, gives up on windows pending too long, and
  * reports through NcgMetrics.
  */
 import { Registry } from 'prom-client';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordUsage } from '../../../src/control/usage-recorder.js';
 import { Meter, meteringConfigSchema, PrometheusClient, runScheduledPass } from '../../../src/metering/index.js';
 import { storeClusters } from '../../../src/metering/start.js';
 import { NcgMetrics } from '../../../src/observability/ncg-metrics.js';
-import { writeGridSeed } from '../../../src/store/index.js';
+import { writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import { ledgerTotalsOfJobs } from '../../../src/store/repositories/metering-ledger.js';
 import { pendingWindows, windowStatuses } from '../../../src/store/repositories/metering-windows.js';
-import { describeEachStore } from '../../helpers/db.js';
 import { insertJobs, meteringGrid } from '../../helpers/metering-grid.js';
+import { openPreferredTestDb } from '../../helpers/metering-live.js';
 
 const MIN = 60_000;
 const grid = meteringGrid();
@@ -40,7 +40,9 @@ function scriptedPrometheus(state: { up: boolean }): PrometheusClient {
   return new PrometheusClient({ url: 'http://scripted', fetch: fetchFn, retries: 0 });
 }
 
-describeEachStore('metering: the scheduled pass', (getDb) => {
+describe('metering: the scheduled pass', () => {
+  let opened: OpenedDatabase | undefined;
+  const getDb = () => opened!.db;
   const prom = { up: true };
   let now = T + 10 * MIN;
   const registry = new Registry();
@@ -49,6 +51,7 @@ describeEachStore('metering: the scheduled pass', (getDb) => {
   let pass: () => ReturnType<typeof runScheduledPass>;
 
   beforeAll(async () => {
+    opened = await openPreferredTestDb();
     const db = getDb();
     await writeGridSeed(db, grid.seed);
     const pool = grid.seed.pools.find((p) => p.clusterId === grid.slurm)!;
@@ -56,6 +59,10 @@ describeEachStore('metering: the scheduled pass', (getDb) => {
     const clusters = async () => (await storeClusters(db)()).filter((c) => c.id === grid.slurm);
     const meter = new Meter({ db, config, clusters, halfLifeSeconds: 604_800, client: scriptedPrometheus(prom), now: () => now, observer: metrics });
     pass = () => runScheduledPass({ db, meter, config, clusters, halfLifeSeconds: 604_800, now: () => now });
+  }, 60_000);
+
+  afterAll(async () => {
+    await opened?.close();
   });
 
   it('first pass: the windows of the lookback, up to the lag, measured', async () => {

@@ -5,6 +5,7 @@ import { isDomainError } from '../domain/errors.js';
 import { NCG_VERSION } from '../observability/metrics.js';
 import { registerServe } from './commands/serve.js';
 import { registerAdmin } from './commands/admin.js';
+import { registerUserCommands } from './commands/user-commands.js';
 
 const program = new Command('ncg')
   .description('ncg — the National Compute Grid control plane')
@@ -14,6 +15,7 @@ const program = new Command('ncg')
 
 registerServe(program);
 registerAdmin(program);
+registerUserCommands(program);
 
 /** Print a failure the way a user can act on it, and exit non-zero. */
 function fail(err: unknown): never {

@@ -1,0 +1,22 @@
+/**
+ * The user commands of `ncg` — submit, jobs, job, cancel, queue, clusters, watch — which talk to a
+ * server over REST (NCG_URL, NCG_TOKEN). Exit codes: 0 done, 1 the server refused (or a watched job did
+ * not succeed), 2 a bad flag or job file, 3 the server could not be reached.
+ */
+import type { Command } from 'commander';
+import { registerCancel } from './cancel.js';
+import { registerClusters } from './clusters.js';
+import { registerJobs } from './jobs.js';
+import { registerQueue } from './queue.js';
+import { registerSubmit } from './submit.js';
+import { registerWatch } from './watch.js';
+
+/** Register every user command on the program. */
+export function registerUserCommands(program: Command): void {
+  registerSubmit(program);
+  registerJobs(program);
+  registerCancel(program);
+  registerQueue(program);
+  registerClusters(program);
+  registerWatch(program);
+}

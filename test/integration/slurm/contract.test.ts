@@ -8,7 +8,7 @@ import { slurmContractHarness, slurmGate } from './slurm-harness.js';
 
 vi.setConfig({ testTimeout: 150_000, hookTimeout: 90_000 });
 
-const gate = await slurmGate();
+const gate = await slurmGate({ partitions: ['a100'] });
 
 describe.runIf(gate.available)('slurm (real slurmctld + slurmrestd)', () => {
   runAdapterContract('slurm v0.0.38', slurmContractHarness);

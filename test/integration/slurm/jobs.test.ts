@@ -11,7 +11,7 @@ import { scontrol, scriptJob, slurmBase, slurmGate, slurmJobsWithKey, testAdapte
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const gate = await slurmGate();
+const gate = await slurmGate({ partitions: ['h100'] });
 let seq = 0;
 
 function req(spec: JobSpec, nodeNames: string[], over: Partial<SubmitRequest> = {}): SubmitRequest {

@@ -14,7 +14,7 @@ import { rootToken, scriptJob, services, slurmGate, slurmJobsWithKey, testAdapte
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
 
-const gate = await slurmGate();
+const gate = await slurmGate({ partitions: ['h100'] });
 const privatePort = '6829';
 const privateUrl = `http://127.0.0.1:${privatePort}`;
 let seq = 0;

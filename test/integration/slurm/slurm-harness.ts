@@ -9,7 +9,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import type { AdapterHarness, ContractJobShape } from '../../helpers/adapter-contract.js';
+import { lockResources } from '../../helpers/resource-lock.js';
 import { requireService } from '../../helpers/require-service.js';
 import { createSlurmAdapter, mintSlurmJwt, type SlurmAdapterDeps, type SlurmClusterConfigInput } from '../../../src/adapters/slurm/index.js';
 import type { JobSpec } from '../../../src/domain/types.js';
@@ -33,16 +35,32 @@ export async function slurmGet(path: string, url = slurmUrl): Promise<Record<str
   return (await res.json()) as Record<string, unknown>;
 }
 
-/** Probe once per test file: slurmrestd answers a ping with a token minted from the key. */
-export function slurmGate() {
-  return requireService('slurm', async () => {
+/**
+ * Probe once per test file (at its top level): slurmrestd answers a ping with a token minted from the key.
+ * When it does, the file holds the `partitions` it drives for all its tests (a file-level beforeAll that
+ * waits for them, released afterAll): suites that pin jobs to the same nodes or assert their free GPUs
+ * would otherwise see each other's jobs when vitest runs them in parallel workers.
+ */
+export async function slurmGate(opts: { partitions: readonly ('a100' | 'h100')[] }) {
+  const gate = await requireService('slurm', async () => {
     const body = await slurmGet('/slurm/v0.0.38/ping').catch((e: Error & { cause?: { code?: string } }) => {
       throw new Error(`slurmrestd at ${slurmUrl} (key ${jwtKeyFile}): ${e.cause?.code ?? e.message}`);
     });
     const pings = body.pings as { ping?: string }[] | undefined;
     if (!pings?.some((p) => p.ping === 'UP')) throw new Error(`slurmctld not UP: ${JSON.stringify(body.errors ?? body)}`);
   });
+  if (gate.available) {
+    let release: (() => void) | undefined;
+    beforeAll(async () => {
+      release = await lockResources(opts.partitions.map((p) => `slurm-partition-${p}`), PARTITION_WAIT_MS);
+    }, PARTITION_WAIT_MS + 5_000);
+    afterAll(() => release?.());
+  }
+  return gate;
 }
+
+/** How long a suite waits for another to finish with its partitions (the longest Slurm suite runs ~3 min). */
+const PARTITION_WAIT_MS = 10 * 60_000;
 
 /** Raw Slurm job records whose comment carries `key` (what the adapter wrote), straight from slurmrestd. */
 export async function slurmJobsWithKey(key: string): Promise<Record<string, unknown>[]> {

@@ -11,6 +11,9 @@ export const NCG_VERSION = '0.1.0';
 export function createMetricsRegistry(info: { database: string; grid: string }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ncg_process_' });
+  // prom-client exports these three sums as gauges named `_total`, which `promtool check metrics` rejects
+  // (that suffix is for counters); the per-type gauges without the suffix carry the same numbers.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`ncg_process_${name}`);
   const build = new Gauge({
     name: 'ncg_build_info',
     help: 'Build and runtime information of this ncg process (value is always 1).',

@@ -55,7 +55,9 @@ describeEachStore('control: snapshot', (getDb) => {
 
   it('a draining cluster, a throwing adapter and a missing adapter make pools unavailable; their jobs are told so', async () => {
     const job = await queueJob(grid, 2, { gpuTypes: ['L40S'] });
-    const broken: ClusterAdapter = { ...grid.sims.get('c-lhr')!, clusterId: 'c-lhr', kind: 'sim', inventory: async () => { throw new Error('connection refused'); } } as ClusterAdapter;
+    // The real sim cluster, except that its inventory call fails the way an unreachable API does.
+    const sim = grid.sims.get('c-lhr')!;
+    const broken: ClusterAdapter = Object.assign(Object.create(sim) as ClusterAdapter, { inventory: async () => { throw new Error('connection refused'); } });
     await setClusterState(grid.db, 'c-isb', 'draining');
     try {
       const ctx = context(new Map([['c-lhr', broken]]));

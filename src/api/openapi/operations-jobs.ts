@@ -86,7 +86,9 @@ export const jobOperations: OperationDoc[] = [
     operationId: 'getQueue',
     tag: 'jobs',
     summary: 'The pending queue (sprio)',
-    description: 'Pending jobs in priority order with each job’s reason, position, estimated start and priority factors. Jobs no scheduling cycle has seen yet come last.',
+    description:
+      'Pending jobs in priority order with each job’s reason, position, estimated start and priority factors. Jobs no scheduling cycle has seen yet come last. ' +
+      'Researchers see their own pending jobs (positions are still among all pending jobs), institution admins their institution’s, national admins all.',
     auth: true,
     params: [...scopeParamDocs, { name: 'limit', in: 'query', description: 'At most this many jobs, 1–500 (default 500).', schema: { type: 'integer', minimum: 1, maximum: 500 } }],
     responses: { 200: { description: 'The queue.', schema: queueViewSchema, example: queueExample } },

@@ -7,6 +7,10 @@ import { resolve } from 'node:path';
 import type { Config } from './config/index.js';
 import type { Logger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
+import { NcgMetrics } from './observability/ncg-metrics.js';
+import { gridStateSource } from './observability/grid-state-source.js';
+import { meteringConfigOf, startMetering } from './metering/start.js';
+import { UsageService } from './services/usage-service.js';
 import { createApp } from './api/rest/app.js';
 import { listen, type HttpServerHandle } from './api/rest/server.js';
 import type { Readiness } from './api/rest/routes/health.js';
@@ -18,7 +22,7 @@ import { registerConfiguredClusters } from './bootstrap/federated-clusters.js';
 import { nationalGridSeed } from './seed/national-grid.js';
 import { ScaledClock, createSimClusters } from './adapters/sim/index.js';
 import type { ClusterAdapter } from './adapters/port.js';
-import { Controller, LocalLease, PgAdvisoryLease, createControlMetrics, policyFromConfig, type LeaderLease } from './control/index.js';
+import { Controller, LocalLease, PgAdvisoryLease, policyFromConfig, type LeaderLease } from './control/index.js';
 import {
   assertKnownMigrations,
   getInstitution,
@@ -104,6 +108,8 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   const inventory = new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, adapters);
   // The control loop attaches onChange / cancelOnCluster with jobs.setHooks once it exists.
   const jobs = new JobService({ db, log });
+  // ncg's own metrics; gauges of grid state are read from the store and the live inventory on scrape.
+  const ncgMetrics = new NcgMetrics(metrics, { source: gridStateSource(db, inventory) });
 
   const app = createApp({
     log,
@@ -114,6 +120,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
+    usage: new UsageService({ db }),
     readiness: async (): Promise<Readiness> => {
       try {
         await sql`select 1`.execute(db);
@@ -125,15 +132,25 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
       }
     },
   });
+  const lease = leaderLease(database, config, log);
   const controller = new Controller({
     db,
     adapters,
-    lease: leaderLease(database, config, log),
+    lease,
     policy: policyFromConfig(config.scheduler),
     now,
     intervalMs: config.scheduler.intervalSeconds * 1000,
     log: log.child({ component: 'control' }),
-    metrics: createControlMetrics(metrics),
+    metrics: ncgMetrics.controlMetrics(() => [...adapters.keys()]),
+  });
+  // Metering (issue 7): on its schedule when `metering.enabled`; only the leader meters (writes are idempotent anyway).
+  const metering = startMetering({
+    db,
+    config: meteringConfigOf(config),
+    halfLifeSeconds: config.scheduler.halfLifeDays * 86_400,
+    observer: ncgMetrics,
+    log: log.child({ component: 'metering' }),
+    isLeader: () => lease.isLeader(),
   });
   jobs.setHooks({ onChange: (reason) => controller.trigger(reason), cancelOnCluster: (job) => controller.cancelOnCluster(job) });
   let http: HttpServerHandle;
@@ -142,6 +159,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     await controller.start();
   } catch (e) {
     await controller.stop();
+    await metering.stop();
     await Promise.all([...adapters.values()].map((a) => a.close()));
     await database.close();
     throw e;
@@ -155,6 +173,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   const close = () =>
     (closing ??= (async () => {
       await controller.stop();
+      await metering.stop();
       await http.close();
       await Promise.all([...adapters.values()].map((a) => a.close()));
       await database.close();

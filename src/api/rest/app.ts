@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../../observability/logger.js';
 import type { InventoryService } from '../../services/inventory-service.js';
 import type { JobService } from '../../services/job-service.js';
+import type { UsageService } from '../../services/usage-service.js';
 import { requireBearer, type TokenResolver } from './auth.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { docsRoutes } from './routes/docs.js';
@@ -11,6 +12,7 @@ import { healthRoutes, type Readiness } from './routes/health.js';
 import { institutionRoutes, type InstitutionReader } from './routes/institutions.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { jobRoutes } from './routes/jobs.js';
+import { usageRoutes } from './routes/usage.js';
 
 /** Everything the REST layer needs; main.ts provides it. */
 export interface RestDeps {
@@ -22,6 +24,8 @@ export interface RestDeps {
   inventory: InventoryService;
   institutions: InstitutionReader;
   jobs: JobService;
+  /** Usage, budgets and metering discrepancies (issue 7); absent in servers built without them. */
+  usage?: UsageService;
 }
 
 /** Build the express app (not listening). */
@@ -38,6 +42,7 @@ export function createApp(deps: RestDeps): Express {
   v1.use(inventoryRoutes(deps.inventory));
   v1.use(institutionRoutes(deps.institutions));
   v1.use(jobRoutes(deps.jobs));
+  if (deps.usage) v1.use(usageRoutes(deps.usage));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

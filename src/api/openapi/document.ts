@@ -7,12 +7,13 @@
 import { z } from 'zod';
 import { gridOperations } from './operations-grid.js';
 import { jobOperations } from './operations-jobs.js';
+import { usageOperations } from './operations-usage.js';
 import type { JsonSchema, OperationDoc, ParamDoc } from './operation.js';
 
 type Io = 'input' | 'output';
 
 /** Every documented endpoint, in the order the reference page lists them. */
-export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations];
+export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations];
 
 const COMPONENT = '#/components/schemas/';
 
@@ -129,6 +130,7 @@ export function buildOpenApiDocument(ops: readonly OperationDoc[] = allOperation
     tags: [
       { name: 'jobs', description: 'Submit, watch and cancel jobs; the queue.' },
       { name: 'grid', description: 'Sites, clusters and institutions.' },
+      { name: 'usage', description: 'GPU-hours used, budgets and metering discrepancies.' },
       { name: 'probes', description: 'Health, readiness and metrics (no token).' },
       { name: 'docs', description: 'This document and the reference page (no token).' },
     ],

@@ -10,6 +10,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { createMetricsRegistry } from '../../../src/observability/metrics.js';
 import { InventoryService } from '../../../src/services/inventory-service.js';
 import { JobService, type JobChangeReason } from '../../../src/services/job-service.js';
+import { UsageService } from '../../../src/services/usage-service.js';
 import { createApiToken, getInstitution, listClusters, listInstitutions, listSites, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import type { JobRecord } from '../../../src/store/repositories/jobs.js';
 import type { Db } from '../../../src/store/rows.js';
@@ -67,6 +68,8 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
     inventory: new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, new Map()),
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
+    // Every optional part present, so the OpenAPI coverage test sees every route the app can have.
+    usage: new UsageService({ db }),
   });
   const http: HttpServerHandle = await listen(app, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${http.port}`;

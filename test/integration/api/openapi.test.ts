@@ -9,6 +9,7 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, allOperations } from '../../../src/api/openapi/document.js';
 import { clusterListSchema, healthSchema, institutionPageSchema, readinessSchema, siteListSchema } from '../../../src/api/schemas/grid-view.js';
+import { allocationUsageSchema, discrepancyPageSchema, usageAnswerSchema } from '../../../src/api/schemas/usage-view.js';
 import { startApiHarness, type ApiHarness } from './api-harness.js';
 
 interface LayerLike {
@@ -52,7 +53,7 @@ describe('the OpenAPI document', () => {
       return `${m} ${openApiPath(p!)}`;
     });
     // The walker must see the routes we know of, or this test would pass on an empty list.
-    expect(routes).toEqual(expect.arrayContaining(['post /v1/jobs', 'get /v1/jobs/{id}', 'delete /v1/jobs/{id}', 'get /v1/queue', 'get /healthz', 'get /openapi.json']));
+    expect(routes).toEqual(expect.arrayContaining(['post /v1/jobs', 'get /v1/jobs/{id}', 'delete /v1/jobs/{id}', 'get /v1/queue', 'get /healthz', 'get /openapi.json', 'get /v1/usage']));
     const documented = Object.entries(doc.paths).flatMap(([p, ms]) => Object.keys(ms).map((m) => `${m} ${p}`));
     expect(routes.filter((r) => !documented.includes(r))).toEqual([]);
     expect(documented.filter((d) => !routes.includes(d))).toEqual([]);
@@ -142,5 +143,12 @@ describe('serving the documentation', () => {
     institutionPageSchema.parse((await h.call('GET', '/v1/institutions?limit=2')).body);
     healthSchema.parse((await h.call('GET', '/healthz', { token: null })).body);
     readinessSchema.parse((await h.call('GET', '/readyz', { token: null })).body);
+  });
+
+  it('answers the usage endpoints in their documented shapes', async () => {
+    const usage = usageAnswerSchema.parse((await h.call('GET', '/v1/usage?institution=inst-00&groupBy=project')).body);
+    expect(usage.allocations?.length).toBeGreaterThan(0);
+    allocationUsageSchema.parse((await h.call('GET', '/v1/allocations/alloc-inst-00-2026q1/usage')).body);
+    discrepancyPageSchema.parse((await h.call('GET', '/v1/metering/discrepancies')).body);
   });
 });

@@ -9,6 +9,7 @@ import { registerClusters } from './clusters.js';
 import { registerJobs } from './jobs.js';
 import { registerQueue } from './queue.js';
 import { registerSubmit } from './submit.js';
+import { registerUsage } from './usage.js';
 import { registerWatch } from './watch.js';
 
 /** Register every user command on the program. */
@@ -19,4 +20,6 @@ export function registerUserCommands(program: Command): void {
   registerQueue(program);
   registerClusters(program);
   registerWatch(program);
+  // `usage` over REST, and the server-side `meter run` beside it (issue 7).
+  registerUsage(program);
 }

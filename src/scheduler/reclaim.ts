@@ -1,9 +1,10 @@
 /**
  * Reclaim (DESIGN §5.7). When a job whose institution is within its nominal share is blocked, borrowed jobs
  * of other institutions are preempted to make room — lowest priority first, then youngest — and only as
- * many as the job needs. A borrowed job is a victim only while its institution is above its nominal share
- * (so no preemption pushes anyone below what they are owed, and a job inside its nominal share is never
- * touched); `preemptible` jobs are always victims.
+ * many as the job needs. A borrowed job is a victim only if its institution uses at least its GPUs more
+ * than its nominal share (counting this cycle's admissions and earlier victims), so no preemption pushes an
+ * institution below what it is owed and no GPU inside a nominal share is taken; `preemptible` jobs are
+ * always victims.
  *
  * Hand-off: preempted GPUs are freed by the control loop after this cycle, so the beneficiary stays pending
  * this cycle (reason `Resources`, "GPUs are being reclaimed") and starts in the next one. To keep the room
@@ -142,8 +143,10 @@ function planInPool(p: PoolRt, pv: PoolVictims, job: Beneficiary, exclude: Party
     if (count >= job.nodes) break;
     if (v.taken || v.inst === exclude) continue;
     if (v.job.qos !== 'preemptible') {
+      // Only GPUs strictly above the victim institution's nominal share may be taken: preempting this job
+      // must leave it at or above nominal (this cycle's admissions count in its use).
       const already = freed?.get(v.inst) ?? 0;
-      if (shares.excess(v.inst, p.gpuType) - already <= 0) continue;
+      if (shares.excess(v.inst, p.gpuType) - already < v.job.nodes * v.job.gpusPerNode) continue;
     }
     let helps = false;
     for (const i of v.nodes) {

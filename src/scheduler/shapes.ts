@@ -55,8 +55,7 @@ export class ShapeCache {
 
   /** The shape of `job` (same object for every job of that shape this cycle). */
   of(job: PendingJob): Shape {
-    const types = job.gpuTypes;
-    const typeKey = types.length === 1 ? types[0]! : types.includes('any') ? 'any' : [...new Set(types)].sort().join('\u0001');
+    const typeKey = typesKey(job.gpuTypes);
     let inner = this.byTypes.get(typeKey);
     if (!inner) {
       inner = new Map();
@@ -65,7 +64,7 @@ export class ShapeCache {
     const key = job.nodes * 1_000_003 + job.gpusPerNode;
     let shape = inner.get(key);
     if (!shape) {
-      shape = this.build(types, job.nodes, job.gpusPerNode);
+      shape = this.build(typeKey === '' ? [] : typeKey.split('\u0001'), job.nodes, job.gpusPerNode);
       inner.set(key, shape);
       this.list.push(shape);
     }
@@ -103,6 +102,20 @@ export class ShapeCache {
     }
     return shape;
   }
+}
+
+/**
+ * A canonical key for a list of acceptable types: order and duplicates do not matter, `any` wins, '' is no
+ * type at all. The shape's own list is rebuilt from the key, so messages never depend on input order.
+ */
+function typesKey(types: readonly string[]): string {
+  if (types.length === 1) return types[0]!;
+  if (types.length === 2) {
+    const [a, b] = types as [string, string];
+    if (a === 'any' || b === 'any') return 'any';
+    return a === b ? a : a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`;
+  }
+  return types.includes('any') ? 'any' : [...new Set(types)].sort().join('\u0001');
 }
 
 /** "cluster/pool", for messages. */

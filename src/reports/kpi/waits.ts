@@ -40,32 +40,40 @@ export function waitBucket(seconds: number): number {
 
 /** Nearest-rank percentile `p` (0–1) of weighted values; null when there are none. */
 export function weightedPercentile(values: readonly { value: number; weight: number }[], p: number): number | null {
-  const sorted = values.filter((v) => v.weight > 0).sort((a, b) => a.value - b.value);
-  const total = sorted.reduce((s, v) => s + v.weight, 0);
+  return percentileOfSorted([...values].sort((a, b) => a.value - b.value), p);
+}
+
+function percentileOfSorted(sorted: readonly { value: number; weight: number }[], p: number): number | null {
+  let total = 0;
+  for (const v of sorted) total += Math.max(0, v.weight);
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));
   let seen = 0;
   for (const v of sorted) {
-    seen += v.weight;
+    seen += Math.max(0, v.weight);
     if (seen >= rank) return v.value;
   }
   return sorted[sorted.length - 1]!.value;
 }
 
-function stats(rows: readonly WaitRow[]): WaitStats {
-  const jobs = rows.reduce((s, r) => s + r.jobs, 0);
+// Rows sorted by wait once; every subset keeps that order, so no percentile sorts again.
+function stats(sorted: readonly WaitRow[]): WaitStats {
+  let jobs = 0;
+  let sum = 0;
+  for (const r of sorted) {
+    jobs += r.jobs;
+    sum += r.waitSumSeconds;
+  }
   if (jobs === 0) return { jobs: 0, meanSeconds: null, p50Seconds: null, p90Seconds: null };
-  const values = rows.map((r) => ({ value: r.waitSeconds, weight: r.jobs }));
-  return {
-    jobs,
-    meanSeconds: round(rows.reduce((s, r) => s + r.waitSumSeconds, 0) / jobs, 1),
-    p50Seconds: weightedPercentile(values, 0.5),
-    p90Seconds: weightedPercentile(values, 0.9),
-  };
+  const values = sorted.map((r) => ({ value: r.waitSeconds, weight: r.jobs }));
+  return { jobs, meanSeconds: round(sum / jobs, 1), p50Seconds: percentileOfSorted(values, 0.5), p90Seconds: percentileOfSorted(values, 0.9) };
 }
 
 /** Wait KPIs of the rows (already narrowed to one group). */
 export function waitKpis(rows: readonly WaitRow[]): WaitKpis {
-  const bySize = Object.fromEntries(SIZE_CLASSES.map((c) => [c, stats(rows.filter((r) => r.sizeClass === c))])) as Record<SizeClass, WaitStats>;
-  return { ...stats(rows), bySize };
+  const sorted = [...rows].sort((a, b) => a.waitSeconds - b.waitSeconds);
+  const bySizeRows = new Map<SizeClass, WaitRow[]>(SIZE_CLASSES.map((c) => [c, []]));
+  for (const r of sorted) bySizeRows.get(r.sizeClass)?.push(r);
+  const bySize = Object.fromEntries(SIZE_CLASSES.map((c) => [c, stats(bySizeRows.get(c)!)])) as Record<SizeClass, WaitStats>;
+  return { ...stats(sorted), bySize };
 }

@@ -59,6 +59,9 @@ const statements = [
     jobs integer not null,
     primary key (day, cluster_id, gpu_type, institution_id, project_id, state)
   )`,
+  // A day's job facts are recomputed from the jobs that started or ended on it.
+  `create index jobs_started_at on jobs (started_at) where started_at is not null`,
+  `create index jobs_ended_at on jobs (ended_at) where ended_at is not null`,
   `create function ncg_kpi_mark_ledger() returns trigger language plpgsql as $$
   begin
     insert into kpi_rollup_marks (source, day) select distinct 'ledger', ${DAY('window_start')} from new_rows;

@@ -8,12 +8,14 @@ import { ReflectionService } from '@grpc/reflection';
 import type { Logger } from '../../observability/logger.js';
 import type { InventoryService } from '../../services/inventory-service.js';
 import type { JobService } from '../../services/job-service.js';
+import type { UsageService } from '../../services/usage-service.js';
 import type { JobEvent } from '../../store/repositories/jobs.js';
 import type { TokenResolver } from './call.js';
 import { clusterHandlers } from './cluster-handlers.js';
 import { healthHandlers } from './health.js';
 import { jobHandlers } from './job-handlers.js';
 import { loadProtos, serviceConstructor } from './load-protos.js';
+import { usageHandlers } from './usage-handlers.js';
 import { withSafeDecoding } from './safe-decode.js';
 
 /** Largest request message accepted: the same 1 MiB REST allows for a body by default. */
@@ -27,6 +29,8 @@ export interface GrpcDeps {
   resolveToken: TokenResolver;
   /** Events of a job with an id above `afterId` (store: `jobEvents(db, jobId, afterId)`). */
   jobEvents: (jobId: string, afterId: number) => Promise<JobEvent[]>;
+  /** `ncg.v1.UsageService` (usage-handlers.ts), served when given. */
+  usage?: UsageService;
   /** Readiness for the health service; without it the server reports SERVING while it runs. */
   ready?: () => Promise<boolean>;
   /** How often Watch looks for new events (default 250 ms). */
@@ -66,6 +70,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   const add = (name: string, impl: grpc.UntypedServiceImplementation) => server.addService(withSafeDecoding(serviceConstructor(protos, name).service), impl);
   add('ncg.v1.JobService', jobHandlers({ ...ctx, jobs: deps.jobs, jobEvents: deps.jobEvents, shutdown: shutdown.signal, ...(deps.watchPollMs ? { pollMs: deps.watchPollMs } : {}) }));
   add('ncg.v1.ClusterService', clusterHandlers({ ...ctx, inventory: deps.inventory }));
+  if (deps.usage) add('ncg.v1.UsageService', usageHandlers({ ...ctx, usage: deps.usage }));
   add('grpc.health.v1.Health', healthHandlers({ ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
   new ReflectionService(protos.packageDefinition).addToServer(server);
 

@@ -56,7 +56,10 @@ export async function startFederatedServer(clusters: Record<string, unknown>[]):
   // Federated clusters run on wall time, so the sim clusters must too (speed 1); cycles every second keep
   // the status of polled clusters (Slurm) close to what the cluster reports.
   writeFileSync(configFile, stringify({ sim: { speed: 1 }, scheduler: { intervalSeconds: 1 }, clusters }));
-  const overrides: Record<string, string> = { dataDir, 'http.host': '127.0.0.1', 'http.port': '0', 'log.level': process.env.NCG_E2E_LOG ?? 'silent' };
+  // Port 0 for REST and gRPC: other servers (other test files, a developer's ncg) may hold the defaults.
+  const overrides: Record<string, string> = {
+    dataDir, 'http.host': '127.0.0.1', 'http.port': '0', 'grpc.host': '127.0.0.1', 'grpc.port': '0', 'log.level': process.env.NCG_E2E_LOG ?? 'silent',
+  };
   if (pg) overrides['database.url'] = pg.url;
   const config = loadConfig({ configFile, overrides, env: {} });
   let ncg: RunningNcg;

@@ -39,15 +39,18 @@ export function writeTargetFile(dir: string, name: string, entries: object[]): (
   return () => rmSync(path, { force: true });
 }
 
-/** Wait until every target labelled with one of `clusterIds` is up on `url` (new targets take ~5 s). */
-export async function waitForTargetsUp(url: string, clusterIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+/** Where the shared instance reads ncg server targets from. */
+export const NCG_TARGETS_DIR = join(process.env.NCG_PROMETHEUS_BASE ?? '/var/lib/ncg-ci/prometheus', 'targets', 'ncg');
+
+/** Wait until every target whose `label` is one of `clusterIds` is up on `url` (new targets take ~5 s). */
+export async function waitForTargetsUp(url: string, clusterIds: readonly string[], timeoutMs = 30_000, label = 'ncg_cluster'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     try {
       const body = (await (await fetch(`${url}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: { labels: Record<string, string>; health: string }[] } };
-      const ours = body.data.activeTargets.filter((t) => clusterIds.includes(t.labels.ncg_cluster ?? ''));
-      last = JSON.stringify(ours.map((t) => [t.labels.ncg_cluster, t.health]));
+      const ours = body.data.activeTargets.filter((t) => clusterIds.includes(t.labels[label] ?? ''));
+      last = JSON.stringify(ours.map((t) => [t.labels[label], t.health]));
       if (ours.length === clusterIds.length && ours.every((t) => t.health === 'up')) return;
     } catch (e) {
       last = (e as Error).message;

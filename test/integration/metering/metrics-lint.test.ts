@@ -17,6 +17,7 @@ import { recordDiscrepancies } from '../../../src/store/repositories/metering-di
 import { recordWindows } from '../../../src/store/repositories/metering-windows.js';
 import { insertJobs, meteringGrid } from '../../helpers/metering-grid.js';
 import { openPreferredTestDb } from '../../helpers/metering-live.js';
+import { NCG_TARGETS_DIR, PROMETHEUS_URL, prometheusGate, waitForTargetsUp, writeTargetFile } from '../../helpers/prometheus.js';
 import { requireService } from '../../helpers/require-service.js';
 
 function run(cmd: string, args: string[], input: string): Promise<{ code: number; out: string }> {
@@ -31,6 +32,7 @@ function run(cmd: string, args: string[], input: string): Promise<{ code: number
   });
 }
 
+const prometheus = await prometheusGate();
 const promtool = await requireService('promtool', () => run('promtool', ['--version'], ''), { hint: 'install it with: bash scripts/services.sh up prometheus' });
 const grid = meteringGrid();
 
@@ -78,6 +80,16 @@ describe('ncg /metrics', () => {
     expect(lint.out).toBe('');
     expect(lint.code).toBe(0);
   });
+
+  it.runIf(prometheus.available)('is scraped by the shared Prometheus (its `ncg` job)', async () => {
+    const tag = `ncg-${grid.tag}`;
+    const remove = writeTargetFile(NCG_TARGETS_DIR, tag, [{ targets: [new URL(url).host], labels: { ncg_instance: tag } }]);
+    try {
+      await waitForTargetsUp(PROMETHEUS_URL, [tag], 30_000, 'ncg_instance');
+    } finally {
+      remove();
+    }
+  }, 40_000);
 
   it('shows the store: pending and allocated GPUs, pool sizes, transitions, lag, pending windows, discrepancies, budget use', async () => {
     const text = await (await fetch(`${url}/metrics`)).text();

@@ -17,6 +17,9 @@ export interface ErrorLog {
 // REST body keys whose proto field name is not just the snake_case spelling.
 const RENAMED: Record<string, string> = { gpuType: 'gpu_types', 'Idempotency-Key': 'idempotency_key' };
 
+/** Bad fields named in the status message; all of them (up to 50) are in the BadRequest details. */
+const MAX_NAMED = 20;
+
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** A dotted REST path (`sim.durationSeconds`, `env.MY_VAR`) as the proto field path (`sim.duration_seconds`). */
@@ -43,7 +46,9 @@ function grpcMessage(message: string, issues: FieldIssue[]): string {
   if (issues.length === 0) return message;
   const cut = message.indexOf(' — ');
   const head = cut >= 0 ? message.slice(0, cut) : message;
-  return `${head} — ${issues.map((i) => `${protoFieldPath(i.path)}: ${i.message}`).join('; ')}`;
+  const named = issues.slice(0, MAX_NAMED).map((i) => `${protoFieldPath(i.path)}: ${i.message}`);
+  const more = issues.length > MAX_NAMED ? `; and ${issues.length - MAX_NAMED} more (all are in the BadRequest details)` : '';
+  return `${head} — ${named.join('; ')}${more}`;
 }
 
 /** Scalar details as text for ErrorInfo.metadata (nested values as JSON, clipped). */

@@ -63,6 +63,14 @@ describe('toServiceError', () => {
     expect(toServiceError(DomainError.notFound('job', 'x'), log, 'm').code).toBe(grpc.status.NOT_FOUND);
   });
 
+  it('names at most 20 fields in the message; the details trailer carries them all', () => {
+    const issues = Array.from({ length: 30 }, (_, i) => ({ path: `env.K${i}`, message: 'bad' }));
+    const e = toServiceError(DomainError.invalid('job submission is not valid — …', issues), log, 'm');
+    expect(e.details).toContain('env.K19: bad; and 10 more (all are in the BadRequest details)');
+    expect(e.details).not.toContain('env.K20:');
+    expect(String(e.metadata?.get('grpc-status-details-bin')[0])).toContain('env.K29');
+  });
+
   it('answers anything else INTERNAL without its message, and logs it', () => {
     const before = log.errors.length;
     const e = toServiceError(new Error('relation "jobs" does not exist'), log, 'JobService.Get');

@@ -23,6 +23,8 @@ const config = loadConfig({
     dataDir: mkdtempSync(join(tmpdir(), 'ncg-bench-')),
     'http.host': '127.0.0.1',
     'http.port': '0',
+    'grpc.host': '127.0.0.1',
+    'grpc.port': '0',
     'log.level': 'warn',
     'grid.seed': 'none',
   },

@@ -11,7 +11,8 @@ import { createKubernetesAdapter } from '../adapters/kubernetes/index.js';
 import { GPU_MODELS } from '../domain/gpu-models.js';
 import type { Pool } from '../domain/types.js';
 import type { Logger } from '../observability/logger.js';
-import { registerCluster } from '../store/index.js';
+import { listClusters, registerCluster } from '../store/index.js';
+import { DomainError } from '../domain/errors.js';
 import type { Db } from '../store/rows.js';
 
 /** How long start-up waits for a cluster's first inventory. */
@@ -47,7 +48,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /** Register every configured cluster and return its adapter, keyed by cluster id. */
 export async function registerConfiguredClusters(db: Db, entries: ClusterEntry[], log: Logger): Promise<Map<string, ClusterAdapter>> {
   const out = new Map<string, ClusterAdapter>();
+  const existing = new Map((await listClusters(db)).map((c) => [c.id, c.kind]));
   for (const entry of entries) {
+    // A configured id equal to a simulated cluster's would silently turn that cluster into a real one.
+    if (existing.get(entry.id) === 'sim') {
+      throw DomainError.invalid(`clusters: id ${JSON.stringify(entry.id)} is already a simulated cluster of the seeded grid; choose another id`, [{ path: `clusters.${entry.id}.id`, message: 'taken by a sim cluster' }]);
+    }
     const adapter = adapterFor(entry);
     let pools: Pool[] = [];
     try {

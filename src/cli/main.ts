@@ -2,10 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { isDomainError } from '../domain/errors.js';
-import { NCG_VERSION } from '../observability/metrics.js';
+import { NCG_VERSION } from '../version.js';
 import { registerServe } from './commands/serve.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerUserCommands } from './commands/user-commands.js';
+import { registerSimulate } from './commands/simulate.js';
 
 const program = new Command('ncg')
   .description('ncg — the National Compute Grid control plane')
@@ -16,6 +17,7 @@ const program = new Command('ncg')
 registerServe(program);
 registerAdmin(program);
 registerUserCommands(program);
+registerSimulate(program);
 
 /** Print a failure the way a user can act on it, and exit non-zero. */
 function fail(err: unknown): never {

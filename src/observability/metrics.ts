@@ -4,8 +4,9 @@
  */
 import { Registry, Gauge, collectDefaultMetrics } from 'prom-client';
 
-/** Version of the running build, reported by ncg_build_info. */
-export const NCG_VERSION = '0.1.0';
+import { NCG_VERSION } from '../version.js';
+
+export { NCG_VERSION };
 
 /** A registry with process default metrics and ncg_build_info. */
 export function createMetricsRegistry(info: { database: string; grid: string }): Registry {

@@ -44,7 +44,7 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 beforeAll(async () => {
   if (usePostgres) database = await createTestDatabase({ empty: true });
   const overrides: Record<string, string> = {
-    dataDir, 'http.host': '127.0.0.1', 'http.port': '0', 'log.level': 'silent',
+    dataDir, 'http.host': '127.0.0.1', 'http.port': '0', 'grpc.host': '127.0.0.1', 'grpc.port': '0', 'log.level': 'silent',
     'sim.speed': String(SPEED), 'scheduler.intervalSeconds': '0.5',
   };
   if (database) overrides['database.url'] = database.url;

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { startNcg, type RunningNcg } from '../../src/main.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ncg-e2e-'));
-const config = loadConfig({ overrides: { dataDir, 'http.host': '127.0.0.1', 'http.port': '0', 'log.level': 'silent' } });
+const config = loadConfig({ overrides: { dataDir, 'http.host': '127.0.0.1', 'http.port': '0', 'grpc.host': '127.0.0.1', 'grpc.port': '0', 'log.level': 'silent' } });
 let ncg: RunningNcg;
 let token: string;
 

@@ -2,10 +2,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createLogger } from '../../observability/logger.js';
-import { openAndMigrate } from '../../main.js';
-import { firstStart } from '../../bootstrap/first-start.js';
-import { nationalGridSeed } from '../../seed/national-grid.js';
-import { migrationStatus } from '../../store/index.js';
 import { configFromOptions, withConfigOptions } from '../server-options.js';
 
 /** Register the administration commands. */
@@ -13,6 +9,8 @@ export function registerAdmin(program: Command): void {
   withConfigOptions(program.command('migrate').description('apply pending database migrations (under an advisory lock) and report the schema state')).action(
     async (opts: Record<string, unknown>) => {
       const config = configFromOptions(opts);
+      const { openAndMigrate } = await import('../../main.js');
+      const { migrationStatus } = await import('../../store/index.js');
       const database = await openAndMigrate(config, createLogger('warn'));
       try {
         const status = await migrationStatus(database.db);
@@ -28,6 +26,12 @@ export function registerAdmin(program: Command): void {
   withConfigOptions(seed.command('national-grid').description('seed an empty database with the national grid (sites, sim clusters, 150 institutions) and print a national-admin token')).action(
     async (opts: Record<string, unknown>) => {
       const config = configFromOptions(opts);
+      // Server modules load only for the commands that need them, so `ncg submit` and friends start fast.
+      const [{ openAndMigrate }, { firstStart }, { nationalGridSeed }] = await Promise.all([
+        import('../../main.js'),
+        import('../../bootstrap/first-start.js'),
+        import('../../seed/national-grid.js'),
+      ]);
       const database = await openAndMigrate(config, createLogger('warn'));
       try {
         const result = await firstStart(database.db, nationalGridSeed, resolve(config.dataDir), Date.now());

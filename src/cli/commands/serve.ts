@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { configFromOptions, withConfigOptions } from '../server-options.js';
 import { createLogger } from '../../observability/logger.js';
-import { startNcg } from '../../main.js';
 
 /** Hard deadline for a graceful shutdown before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -13,6 +12,8 @@ export function registerServe(program: Command): void {
     .action(async (opts: Record<string, unknown>) => {
       const config = configFromOptions(opts);
       const log = createLogger(config.log.level);
+      // Loaded here so the user commands (submit, jobs, …) start without the server's modules.
+      const { startNcg } = await import('../../main.js');
       const ncg = await startNcg(config, log);
       if (ncg.firstStart.adminToken) {
         const { secret, path } = ncg.firstStart.adminToken;

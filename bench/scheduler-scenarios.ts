@@ -39,7 +39,7 @@ export function buildScenario(spec: ScenarioSpec): SchedulerSnapshot {
   const rng = new Prng(spec.seed);
   const { accounts, users, usage } = buildAccounts(rng, spec.institutions);
   const pools = buildPools(rng, spec);
-  const running = placeRunning(rng, pools, users, spec.running);
+  const running = placeRunning(rng, pools, users, spec.running, nominalShares(accounts, pools));
   const pending: PendingJob[] = [];
   for (let i = 0; i < spec.pending; i++) pending.push(pendingJob(rng, users, i));
   return { now: NOW, policy: defaultPolicy, accounts, usage, budgets: buildBudgets(rng, spec.institutions), pools, running, pending };
@@ -86,25 +86,51 @@ function buildPools(rng: Prng, spec: ScenarioSpec): PoolState[] {
   return pools;
 }
 
-/** Running jobs placed first-fit on random pools; their GPUs are taken from the nodes' freeGpus. */
-function placeRunning(rng: Prng, pools: PoolState[], users: User[], count: number): RunningJob[] {
+/** Nominal GPUs per institution: its shares of the healthy GPUs of available pools (as the core counts). */
+function nominalShares(accounts: AccountNode, pools: PoolState[]): Map<string, number> {
+  let capacity = 0;
+  for (const p of pools) if (p.clusterAvailable) for (const n of p.nodes) if (n.healthy) capacity += n.totalGpus;
+  const kids = accounts.children ?? [];
+  const total = kids.reduce((a, k) => a + k.shares, 0);
+  return new Map(kids.map((k) => [k.id, (k.shares / total) * capacity]));
+}
+
+/**
+ * Running jobs placed first-fit on random pools; their GPUs are taken from the nodes' freeGpus. Their
+ * institutions are drawn by share and borrowed is what the core would have decided when each started, so
+ * the scenario is a fair steady state, not a grid in the middle of a mass reclaim.
+ */
+function placeRunning(rng: Prng, pools: PoolState[], users: User[], count: number, nominal: Map<string, number>): RunningJob[] {
   const running: RunningJob[] = [];
+  const guaranteed = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const gpus = rng.weighted<number>([[1, 60], [2, 25], [4, 15]]);
     const pool = rng.pick(pools);
     const node = pool.nodes.find((n) => n.healthy && n.freeGpus >= gpus);
     if (!node || !pool.clusterAvailable) continue;
     node.freeGpus -= gpus;
-    const u = rng.pick(users);
+    const u = pickByShare(rng, users, nominal);
+    const qos: Qos = rng.chance(0.1) ? 'preemptible' : 'normal';
+    const held = guaranteed.get(u.institutionId) ?? 0;
+    const borrowed = qos === 'preemptible' || held + gpus > (nominal.get(u.institutionId) ?? 0);
+    if (!borrowed) guaranteed.set(u.institutionId, held + gpus);
     const walltimeSeconds = rng.int(1, 48) * HOUR;
     const startedAt = NOW - rng.int(0, walltimeSeconds - 60) * 1000;
     running.push({
-      id: `run-${i}`, ...u, qos: rng.chance(0.1) ? 'preemptible' : 'normal', nodes: 1, gpusPerNode: gpus, walltimeSeconds,
+      id: `run-${i}`, ...u, qos, nodes: 1, gpusPerNode: gpus, walltimeSeconds,
       submittedAt: startedAt - rng.int(0, 6 * HOUR) * 1000, clusterId: pool.clusterId, poolId: pool.poolId, gpuType: pool.gpuType,
-      nodeNames: [node.name], startedAt, borrowed: rng.chance(0.3),
+      nodeNames: [node.name], startedAt, borrowed,
     });
   }
   return running;
+}
+
+/** A user of an institution drawn in proportion to institutions' shares (what a fair grid converges to). */
+function pickByShare(rng: Prng, users: User[], nominal: Map<string, number>): User {
+  const weights = [...nominal].map(([inst, n]) => [inst, n] as const);
+  const inst = rng.weighted(weights);
+  const mine = users.filter((u) => u.institutionId === inst);
+  return mine.length > 0 ? rng.pick(mine) : rng.pick(users);
 }
 
 function pendingJob(rng: Prng, users: User[], i: number): PendingJob {

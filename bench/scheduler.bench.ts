@@ -12,6 +12,8 @@ import { buildScenario, SCENARIOS } from './scheduler-scenarios.js';
 
 interface Result {
   scenario: string;
+  /** Not printed in --json: median CPU time of this process per cycle (main and GC threads). */
+  cpuMedianMs?: number;
   medianMs: number;
   p95Ms: number;
   decisionsPerSec: number;
@@ -41,17 +43,22 @@ function benchCycles(name: string, snapshot: SchedulerSnapshot, withSortFloor: b
   let decisions = 0;
   for (let i = 0; i < 3; i++) runCycle(snapshot);
   const times: number[] = [];
+  const cpu: number[] = [];
   const floor: number[] = [];
   const keyed = withSortFloor ? snapshot.pending.map((j, i) => ({ job: j, key: (i * 2_654_435_761) % 1_000_003 })) : [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const d = runCycle(snapshot);
     times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     decisions = d.dispatch.length + d.preempt.length + d.reservations.length + d.pending.length;
     peak = Math.max(peak, process.memoryUsage().heapUsed);
     if (withSortFloor) floor.push(sortOnce(keyed));
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
   floor.sort((a, b) => a - b);
   const medianMs = quantile(times, 0.5);
   const result: Result = {
@@ -59,6 +66,7 @@ function benchCycles(name: string, snapshot: SchedulerSnapshot, withSortFloor: b
     decisionsPerSec: Math.round(decisions / (medianMs / 1000)), heapMB: round(peak / 2 ** 20, 1),
   };
   if (withSortFloor) result.sortFloorMs = round(quantile(floor, 0.5));
+  Object.defineProperty(result, 'cpuMedianMs', { value: round(quantile(cpu, 0.5)), enumerable: false });
   return result;
 }
 
@@ -79,7 +87,7 @@ for (const spec of SCENARIOS) {
     const d = runCycle(snapshot);
     console.log(
       `${spec.name}: ${spec.pending} pending, ${spec.running} running, ${spec.gpus} GPUs — median ${result.medianMs} ms, p95 ${result.p95Ms} ms, ` +
-      `${result.decisionsPerSec} decisions/s, peak heap ${result.heapMB} MB` +
+      `${result.decisionsPerSec} decisions/s, peak heap ${result.heapMB} MB, CPU ${result.cpuMedianMs} ms/cycle` +
       (result.sortFloorMs !== undefined ? `, sort floor ${result.sortFloorMs} ms (cycle = ${round(result.medianMs / result.sortFloorMs)} × floor)` : '') +
       ` | dispatch ${d.dispatch.length}, preempt ${d.preempt.length}, reservations ${d.reservations.length}`,
     );

@@ -13,6 +13,7 @@ import { meteringConfigOf, startMetering } from './metering/start.js';
 import { UsageService } from './services/usage-service.js';
 import { createApp } from './api/rest/app.js';
 import { listen, type HttpServerHandle } from './api/rest/server.js';
+import { startGrpcServer, type GrpcServerHandle } from './api/grpc/index.js';
 import type { Readiness } from './api/rest/routes/health.js';
 import { InventoryService } from './services/inventory-service.js';
 import { JobService } from './services/job-service.js';
@@ -35,12 +36,15 @@ import {
   resolveToken,
   type OpenedDatabase,
 } from './store/index.js';
+import { jobEvents } from './store/repositories/jobs.js';
 import { sql } from 'kysely';
 
 /** A running ncg process. */
 export interface RunningNcg {
   database: OpenedDatabase;
   http: HttpServerHandle;
+  /** The gRPC server (proto/ncg/v1, health, reflection). */
+  grpc: GrpcServerHandle;
   adapters: Map<string, ClusterAdapter>;
   /** The control loop (cycles only while this process holds the leader lease). */
   controller: Controller;
@@ -111,26 +115,29 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   // ncg's own metrics; gauges of grid state are read from the store and the live inventory on scrape.
   const ncgMetrics = new NcgMetrics(metrics, { source: gridStateSource(db, inventory) });
 
+  // Cached briefly (src/api/auth/token-cache.ts): a revoked token stops working within 15 s. REST and gRPC share it.
+  const tokens = cachedTokenResolver((secret) => resolveToken(db, secret));
+  const readiness = async (): Promise<Readiness> => {
+    try {
+      await sql`select 1`.execute(db);
+      const status = await migrationStatus(db);
+      const migrated = status.pending.length === 0 && status.unknown.length === 0;
+      return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'ok' : `pending: ${status.pending.join(', ')}` } };
+    } catch (e) {
+      return { ready: false, checks: { database: (e as Error).message } };
+    }
+  };
+
   const app = createApp({
     log,
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
-    // Cached briefly (src/api/auth/token-cache.ts): a revoked token stops working within 15 s.
-    resolveToken: cachedTokenResolver((secret) => resolveToken(db, secret)),
+    resolveToken: tokens,
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
     usage: new UsageService({ db }),
-    readiness: async (): Promise<Readiness> => {
-      try {
-        await sql`select 1`.execute(db);
-        const status = await migrationStatus(db);
-        const migrated = status.pending.length === 0 && status.unknown.length === 0;
-        return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'ok' : `pending: ${status.pending.join(', ')}` } };
-      } catch (e) {
-        return { ready: false, checks: { database: (e as Error).message } };
-      }
-    },
+    readiness,
   });
   const lease = leaderLease(database, config, log);
   const controller = new Controller({
@@ -154,8 +161,14 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   });
   jobs.setHooks({ onChange: (reason) => controller.trigger(reason), cancelOnCluster: (job) => controller.cancelOnCluster(job) });
   let http: HttpServerHandle;
+  let grpc: GrpcServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
+    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), ready: async () => (await readiness()).ready };
+    grpc = await startGrpcServer(grpcDeps, config.grpc.host, config.grpc.port).catch(async (e: unknown) => {
+      await http.close();
+      throw e;
+    });
     await controller.start();
   } catch (e) {
     await controller.stop();
@@ -174,9 +187,9 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     (closing ??= (async () => {
       await controller.stop();
       await metering.stop();
-      await http.close();
+      await Promise.all([http.close(), grpc.close()]);
       await Promise.all([...adapters.values()].map((a) => a.close()));
       await database.close();
     })());
-  return { database, http, adapters, controller, now, firstStart: first, close };
+  return { database, http, grpc, adapters, controller, now, firstStart: first, close };
 }

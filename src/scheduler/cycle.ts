@@ -5,90 +5,57 @@
  * Steps, like Kueue's numbered cycle:
  *   1. prepare — canonical pools, Fair Tree, parties with running jobs, priorities, job table (cycle-state)
  *   2. order   — every pending job by priority, then submit time, then id (or fifo); under reclaim, jobs
- *                within their institution's nominal share first (tiers.ts), and a job that would borrow
- *                by the time its turn comes is deferred among the borrowers
- *   3. walk the whole queue once, in order; for each job:
+ *                within their institution's nominal share first, the rest in a second pass (tiers.ts)
+ *   3. walk the whole queue once, in that order; for each job, its priority breakdown, then:
  *      a. static verdicts of its shape (invalid, GPU type, cluster)      → verdict
  *      b. budgets, concurrent caps, borrowing rights                      → verdict
  *      c. place now without delaying any reservation                      → dispatch
  *      d. blocked: reclaim borrowed GPUs if within nominal share          → preempt + verdict (reclaim-step)
  *         else a reservation if among the first K blocked jobs            → reservation + verdict
  *         else (strict order, K = 0) freeze its pools for lower jobs      → verdict
- *   4. breakdowns of every pending job's priority
  */
 import { commitReservation, findReservation } from './backfill.js';
 import { budgetRefusal, commitBudget } from './budgets.js';
 import { prepareCycle, type CycleState } from './cycle-state.js';
 import { commitPlacement, place, type PlaceOutcome } from './placement.js';
 import type { PoolRt } from './pool-index.js';
-import { compareJobs, scheduleOrder } from './priority.js';
+import { scheduleOrder } from './priority.js';
 import * as why from './reasons.js';
 import { tryReclaim } from './reclaim-step.js';
 import type { Shape } from './shapes.js';
-import { tierOrder } from './tiers.js';
+import { inFirstPass } from './tiers.js';
 import type { CycleDecisions, PendingVerdict, SchedulerSnapshot } from './types.js';
 
 /** Run one scheduling cycle over the whole queue. */
 export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   const st = prepareCycle(snapshot);
   const { pending, policy } = snapshot;
-  const n = pending.length;
-  const byPriority = scheduleOrder(pending, st.jobs.priority, policy.ordering);
-  const { order, tier0 } = policy.reclaim ? tierOrder(st, byPriority) : { order: byPriority, tier0: 0 };
-  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: new Array(n) };
-  const walk: Walk = { reservations: 0, position: 0, walked: new Int32Array(n), deferring: tier0 > 0 };
-  // Tier 0 (within nominal share) first; a tier-0 job that would borrow by the time its turn comes is
-  // deferred — with the rest of its institution's tier-0 jobs, to keep their order — into tier 1.
-  const deferred: number[] = [];
-  for (let k = 0; k < tier0; k++) visit(st, order[k]!, out, walk, deferred);
-  walk.deferring = false;
-  const rest = deferred.length === 0 ? order.subarray(tier0) : mergeSorted(deferred, order.subarray(tier0), compareJobs(pending, st.jobs.priority, policy.ordering));
-  for (const i of rest) visit(st, i, out, walk, deferred);
-  const w = st.jobs.weights;
-  const ids = st.jobs.id;
-  for (let pos = 0; pos < n; pos++) {
-    const i = walk.walked[pos]!;
-    const b = i * 8;
-    out.priorities[pos] = { jobId: ids[i]!, priority: w[b]!, factors: { fairshare: w[b + 1]!, age: w[b + 2]!, qos: w[b + 3]!, size: w[b + 4]! } };
+  const order = scheduleOrder(pending, st.jobs.priority, policy.ordering);
+  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: new Array(order.length) };
+  const walk: Walk = { reservations: 0, position: 0 };
+  // Under reclaim, two passes (tiers.ts): jobs within their institution's nominal share first, then the
+  // rest, each in scheduling order. Without reclaim, one pass in scheduling order.
+  const second: number[] = [];
+  for (const i of order) {
+    if (policy.reclaim && !inFirstPass(st, i)) second.push(i);
+    else visit(st, i, out, walk);
   }
+  for (const i of second) visit(st, i, out, walk);
   return out;
 }
 
 /** Progress of the queue walk. */
 interface Walk {
   reservations: number;
+  /** Jobs decided so far: positions are 1-based places in the walk (and in `priorities`). */
   position: number;
-  /** Job indices in the order they were decided (positions are 1-based indices into this). */
-  walked: Int32Array;
-  /** Tier-0 pass: defer jobs that would now borrow. */
-  deferring: boolean;
 }
 
-/** Decide one job in walk order (or defer it to tier 1). */
-function visit(st: CycleState, i: number, out: CycleDecisions, walk: Walk, deferred: number[]): void {
-  if (walk.deferring) {
-    const inst = st.jobs.inst(i);
-    if (inst.deferred || st.shares.wouldBorrowAnywhere(inst, st.jobs.gpus(i), st.jobs.shape(i).candidates)) {
-      inst.deferred = true;
-      deferred.push(i);
-      return;
-    }
-  }
-  walk.walked[walk.position++] = i;
+/** Decide one job in walk order, recording its place and priority breakdown. */
+function visit(st: CycleState, i: number, out: CycleDecisions, walk: Walk): void {
+  out.priorities[walk.position++] = st.jobs.breakdown(i);
   const v = decide(st, i, walk.position, out, walk);
   if (v) out.pending.push(v);
-}
-
-/** Merge two index lists, each already sorted by `cmp`. */
-function mergeSorted(a: readonly number[], b: Int32Array, cmp: (x: number, y: number) => number): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = cmp(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
 }
 
 /** Step 3 for the job at index `i`: a verdict, or null when it was dispatched. */

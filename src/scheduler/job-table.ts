@@ -2,27 +2,27 @@
  * The pending queue as the hot loop sees it: one fixed-size numeric record per job, plus the job's id.
  *
  * The queue is walked in priority order, which is random with respect to where job objects (and the
- * entries of parallel arrays) live in memory. A 64-byte record per job — GPUs, walltime, flags and the
- * indices of its shape and parties — costs one cache miss per job where reading the job object, or eight
- * separate arrays, costs one per field; on a 100,000-job queue that difference is most of a cycle. The
- * priority breakdown lives in a second record, read once at the end.
+ * entries of parallel arrays) live in memory. One 128-byte record per job — GPUs, walltime, flags, the
+ * indices of its shape and parties, then its weighted priority factors — costs one or two cache misses per
+ * job where reading the job object, or a dozen separate arrays, costs one per field; on a 100,000-job queue
+ * that difference is most of a cycle.
  */
 import type { Party } from './parties.js';
 import type { Shape } from './shapes.js';
+import type { PriorityBreakdown } from './types.js';
 
-const STRIDE = 8;
+const STRIDE = 16;
 const GPUS = 0;
 const WALL = 1;
 const PREEMPTIBLE = 2;
 const SHAPE = 3;
 const INST = 4;
 const PROJ = 5;
+const WEIGHTS = 8;
 
 /** What the walk needs of each pending job, by index in snapshot.pending. */
 export class JobTable {
   private readonly rec: Float64Array;
-  /** Per job: priority, then the weighted factors fairshare, age, qos, size (stride 8). */
-  readonly weights: Float64Array;
   /** Priorities alone, contiguous, for the sort. */
   readonly priority: Float64Array;
   readonly id: string[];
@@ -30,7 +30,6 @@ export class JobTable {
 
   constructor(readonly n: number, private readonly shapes: readonly Shape[], private readonly parties: readonly Party[]) {
     this.rec = new Float64Array(n * STRIDE);
-    this.weights = new Float64Array(n * STRIDE);
     this.priority = new Float64Array(n);
     this.id = new Array<string>(n);
     this.preferredSiteId = new Array<string | undefined>(n);
@@ -52,36 +51,50 @@ export class JobTable {
 
   /** Record the weighted factors of job `i`. */
   setWeights(i: number, fairshare: number, age: number, qos: number, size: number): void {
-    const b = i * STRIDE;
+    const b = i * STRIDE + WEIGHTS;
     const priority = fairshare + age + qos + size;
-    this.weights[b] = priority;
-    this.weights[b + 1] = fairshare;
-    this.weights[b + 2] = age;
-    this.weights[b + 3] = qos;
-    this.weights[b + 4] = size;
+    const r = this.rec;
+    r[b] = priority;
+    r[b + 1] = fairshare;
+    r[b + 2] = age;
+    r[b + 3] = qos;
+    r[b + 4] = size;
     this.priority[i] = priority;
   }
 
+  /** The priority breakdown of job `i` (a fresh object for the decisions). */
+  breakdown(i: number): PriorityBreakdown {
+    const b = i * STRIDE + WEIGHTS;
+    const r = this.rec;
+    return { jobId: this.id[i]!, priority: r[b]!, factors: { fairshare: r[b + 1]!, age: r[b + 2]!, qos: r[b + 3]!, size: r[b + 4]! } };
+  }
+
+  /** GPUs of the whole gang. */
   gpus(i: number): number {
     return this.rec[i * STRIDE + GPUS]!;
   }
 
+  /** Walltime limit, seconds. */
   wallSeconds(i: number): number {
     return this.rec[i * STRIDE + WALL]!;
   }
 
+  /** QoS `preemptible`? */
   preemptible(i: number): boolean {
     return this.rec[i * STRIDE + PREEMPTIBLE] === 1;
   }
 
+  /** The job's shape (shared by all jobs of that shape). */
   shape(i: number): Shape {
     return this.shapes[this.rec[i * STRIDE + SHAPE]!]!;
   }
 
+  /** The job's institution. */
   inst(i: number): Party {
     return this.parties[this.rec[i * STRIDE + INST]!]!;
   }
 
+  /** The job's project. */
   proj(i: number): Party {
     return this.parties[this.rec[i * STRIDE + PROJ]!]!;
   }

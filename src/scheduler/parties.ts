@@ -29,11 +29,8 @@ export interface Party {
   caps: number[];
   noBorrow: boolean;
   budgets: BudgetAccount[];
-  /** Scratch of the tier pass (tiers.ts): GPUs planned within nominal (per type; '' in total mode), closed. */
-  tierPlanned: Map<string, number>;
+  /** The first pass met a job of this institution that would borrow: its later jobs wait too (tiers.ts). */
   tierClosed: boolean;
-  /** The walk deferred one of its tier-0 jobs, so it defers the rest (cycle.ts). */
-  deferred: boolean;
 }
 
 /** All parties of a cycle, created on first mention. */
@@ -72,7 +69,7 @@ export class PartyIndex {
     if (!p) {
       p = {
         index: this.list.length, id, label: `${kind} ${id}`, share: 0, inUse: 0, guaranteed: 0, inUseByType: new Map(),
-        guaranteedByType: new Map(), caps: [], noBorrow: false, budgets: [], tierPlanned: new Map(), tierClosed: false, deferred: false,
+        guaranteedByType: new Map(), caps: [], noBorrow: false, budgets: [], tierClosed: false,
       };
       map.set(id, p);
       this.list.push(p);

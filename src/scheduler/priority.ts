@@ -98,10 +98,6 @@ export function toBreakdown(jobId: string, f: WeightedFactors): PriorityBreakdow
  * comparator sort while keeping exactly this order.
  */
 export function scheduleOrder(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering']): Int32Array {
-  return orderAll(jobs, priority, ordering);
-}
-
-function orderAll(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering']): Int32Array {
   const n = jobs.length;
   const submitted = new Float64Array(n);
   for (let i = 0; i < n; i++) submitted[i] = jobs[i]!.submittedAt;

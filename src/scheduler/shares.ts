@@ -43,19 +43,6 @@ export class ShareBook {
     return true;
   }
 
-  /**
-   * Does `gpus` more fit in the institution's nominal share on top of `planned` GPUs (per GPU type; key ''
-   * in total mode)? Returns the key it was counted under, or null when it would borrow everywhere.
-   */
-  fitsNominalAfter(inst: Party, gpus: number, planned: Map<string, number>, pools: readonly { gpuType: string }[]): string | null {
-    if (!this.perType) return inst.guaranteed + (planned.get('') ?? 0) + gpus <= this.nominal(inst) ? '' : null;
-    for (const p of pools) {
-      const g = (inst.guaranteedByType.get(p.gpuType) ?? 0) + (planned.get(p.gpuType) ?? 0) + gpus;
-      if (g <= this.nominal(inst, p.gpuType)) return p.gpuType;
-    }
-    return null;
-  }
-
   /** May a job of `inst` and `proj` run as borrowed? */
   mayBorrow(inst: Party, proj: Party, preemptible: boolean): boolean {
     if (preemptible) return true;

@@ -6,8 +6,8 @@
  * the next, for a within-share job that was merely further down the queue.
  *
  * Tiers are per institution prefixes: walking the priority order, an institution's jobs are tier 0 while
- * they (cumulatively, from its guaranteed GPUs) fit in its nominal share; its first job that would borrow,
- * and every later one, is tier 1. So an institution's own jobs never overtake each other — a big job that
+ * they fit in its nominal share (counting what the walk has admitted so far); its first job that would
+ * borrow, and every later one, is tier 1. So an institution's own jobs never overtake each other — a big job that
  * exceeds the institution's share is not starved by that institution's own stream of small jobs — and
  * `preemptible` jobs (always borrowed) are tier 1 without closing the prefix.
  *
@@ -16,29 +16,22 @@
  */
 import type { CycleState } from './cycle-state.js';
 
-/** `order` stably partitioned into tier 0 then tier 1; `tier0` is the length of the first part. */
-export function tierOrder(st: CycleState, order: Int32Array): { order: Int32Array; tier0: number } {
+/**
+ * Is job `i` walked in the first pass (tier 0)? Decided as the walk reaches it, from live counts: jobs with
+ * a static verdict are decided at once (their order does not matter); preemptible jobs wait for the second
+ * pass; a job that would borrow closes its institution's prefix, so that institution's later jobs also
+ * wait and never overtake it.
+ */
+export function inFirstPass(st: CycleState, i: number): boolean {
   const { jobs, shares } = st;
-  const out = new Int32Array(order.length);
-  const second: number[] = [];
-  let first = 0;
-  for (const i of order) {
-    const inst = jobs.inst(i);
-    const shape = jobs.shape(i);
-    if (inst.tierClosed || shape.verdict || jobs.preemptible(i)) {
-      second.push(i);
-      continue;
-    }
-    const gpus = jobs.gpus(i);
-    const type = shares.fitsNominalAfter(inst, gpus, inst.tierPlanned, shape.candidates);
-    if (type === null) {
-      inst.tierClosed = true;
-      second.push(i);
-    } else {
-      inst.tierPlanned.set(type, (inst.tierPlanned.get(type) ?? 0) + gpus);
-      out[first++] = i;
-    }
+  const shape = jobs.shape(i);
+  if (shape.verdict) return true;
+  if (jobs.preemptible(i)) return false;
+  const inst = jobs.inst(i);
+  if (inst.tierClosed) return false;
+  if (shares.wouldBorrowAnywhere(inst, jobs.gpus(i), shape.candidates)) {
+    inst.tierClosed = true;
+    return false;
   }
-  out.set(second, first);
-  return { order: out, tier0: first };
+  return true;
 }

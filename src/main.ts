@@ -114,6 +114,8 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   const jobs = new JobService({ db, log });
   // ncg's own metrics; gauges of grid state are read from the store and the live inventory on scrape.
   const ncgMetrics = new NcgMetrics(metrics, { source: gridStateSource(db, inventory) });
+  // Usage, budgets and metering discrepancies: REST /v1/usage… and gRPC ncg.v1.UsageService.
+  const usage = new UsageService({ db });
 
   // Cached briefly (src/api/auth/token-cache.ts): a revoked token stops working within 15 s. REST and gRPC share it.
   const tokens = cachedTokenResolver((secret) => resolveToken(db, secret));
@@ -136,7 +138,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
-    usage: new UsageService({ db }),
+    usage,
     readiness,
   });
   const lease = leaderLease(database, config, log);
@@ -164,7 +166,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   let grpc: GrpcServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
-    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), ready: async () => (await readiness()).ready };
+    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, ready: async () => (await readiness()).ready };
     grpc = await startGrpcServer(grpcDeps, config.grpc.host, config.grpc.port).catch(async (e: unknown) => {
       await http.close();
       throw e;

@@ -58,7 +58,7 @@ export function prepareCycle(snapshot: SchedulerSnapshot): CycleState {
     weighInto(jobs, i, job, pctx, lookup.of(job));
     jobs.set(
       i, job.id, job.nodes * job.gpusPerNode, job.walltimeSeconds, job.qos === 'preemptible', shapes.of(job),
-      parties.institution(job.institutionId), parties.project(job.projectId), job.preferredSiteId,
+      parties.institution(job.institutionId), parties.project(job.projectId),
     );
   }
   return { snapshot, pools, shapes, shares, reclaim, jobs };

@@ -88,8 +88,7 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
   }
   const { now, policy } = st.snapshot;
   const endAt = now + wall * 1000;
-  const site = T.preferredSiteId[i];
-  const outcome = tryPlace(shape, pools, wall, endAt, site);
+  const outcome = tryPlace(st, i, shape, pools, wall, endAt);
   if (outcome.kind === 'placed') {
     const { pool } = outcome.placement;
     const borrowed = shares.wouldBorrow(inst, gpus, preemptible, pool.gpuType);
@@ -107,7 +106,7 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
   if (reclaimed) return reclaimed;
   const strict = policy.backfillDepth <= 0;
   if (!strict && walk.reservations < policy.backfillDepth && !shape.neverReservable) {
-    const plan = findReservation(pools, shape.nodes, shape.gpusPerNode, site);
+    const plan = findReservation(pools, shape.nodes, shape.gpusPerNode, st.snapshot.pending[i]!.preferredSiteId);
     if (plan) {
       commitReservation(plan, shape.gpusPerNode, wall);
       walk.reservations++;
@@ -126,10 +125,11 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
 }
 
 /** Placement with the shape's memo: a shape without room stays without room; longer walltimes fail too. */
-function tryPlace(shape: Shape, pools: PoolRt[], wall: number, endAt: number, site: string | undefined): PlaceOutcome {
+function tryPlace(st: CycleState, i: number, shape: Shape, pools: PoolRt[], wall: number, endAt: number): PlaceOutcome {
   if (shape.full) return FULL;
   if (wall >= shape.minBlockedWall) return HELD;
-  const outcome = place(pools, shape.nodes, shape.gpusPerNode, endAt, site);
+  // Only jobs that reach a real placement attempt touch their job object (for the preferred site).
+  const outcome = place(pools, shape.nodes, shape.gpusPerNode, endAt, st.snapshot.pending[i]!.preferredSiteId);
   if (pools === shape.candidates) {
     if (outcome.kind === 'full') shape.full = true;
     else if (outcome.kind === 'held') shape.minBlockedWall = Math.min(shape.minBlockedWall, wall);

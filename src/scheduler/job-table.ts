@@ -2,7 +2,7 @@
  * The pending queue as the hot loop sees it: one fixed-size numeric record per job, plus the job's id.
  *
  * The queue is walked in priority order, which is random with respect to where job objects (and the
- * entries of parallel arrays) live in memory. One 128-byte record per job — GPUs, walltime, flags, the
+ * entries of parallel arrays) live in memory. One 96-byte record per job — GPUs, walltime, flags, the
  * indices of its shape and parties, then its weighted priority factors — costs one or two cache misses per
  * job where reading the job object, or a dozen separate arrays, costs one per field; on a 100,000-job queue
  * that difference is most of a cycle.
@@ -11,14 +11,14 @@ import type { Party } from './parties.js';
 import type { Shape } from './shapes.js';
 import type { PriorityBreakdown } from './types.js';
 
-const STRIDE = 16;
+const STRIDE = 12;
 const GPUS = 0;
 const WALL = 1;
 const PREEMPTIBLE = 2;
 const SHAPE = 3;
 const INST = 4;
 const PROJ = 5;
-const WEIGHTS = 8;
+const WEIGHTS = 6;
 
 /** What the walk needs of each pending job, by index in snapshot.pending. */
 export class JobTable {
@@ -26,17 +26,15 @@ export class JobTable {
   /** Priorities alone, contiguous, for the sort. */
   readonly priority: Float64Array;
   readonly id: string[];
-  readonly preferredSiteId: (string | undefined)[];
 
   constructor(readonly n: number, private readonly shapes: readonly Shape[], private readonly parties: readonly Party[]) {
     this.rec = new Float64Array(n * STRIDE);
     this.priority = new Float64Array(n);
     this.id = new Array<string>(n);
-    this.preferredSiteId = new Array<string | undefined>(n);
   }
 
   /** Fill record `i`. */
-  set(i: number, id: string, gpus: number, wallSeconds: number, preemptible: boolean, shape: Shape, inst: Party, proj: Party, site: string | undefined): void {
+  set(i: number, id: string, gpus: number, wallSeconds: number, preemptible: boolean, shape: Shape, inst: Party, proj: Party): void {
     const b = i * STRIDE;
     const r = this.rec;
     r[b + GPUS] = gpus;
@@ -46,7 +44,6 @@ export class JobTable {
     r[b + INST] = inst.index;
     r[b + PROJ] = proj.index;
     this.id[i] = id;
-    this.preferredSiteId[i] = site;
   }
 
   /** Record the weighted factors of job `i`. */

@@ -28,13 +28,13 @@ describe('multi-cycle behaviour', () => {
     const shares = { i1: 1, i2: 1, i3: 2, i4: 4 };
     let n = 0;
     const h = new SchedulerHarness({
-      policy, accounts: flatTree(shares), pools: grid, start: T0, tickMs: 10 * 60_000,
+      policy, accounts: flatTree(shares), pools: grid, start: T0, tickMs: 20 * 60_000,
       refill: (sim) => {
         const queued = new Map<string, number>();
         for (const j of sim.pending.values()) queued.set(j.institutionId, (queued.get(j.institutionId) ?? 0) + 1);
         const out: SimJob[] = [];
         for (const inst of Object.keys(shares)) {
-          for (let q = queued.get(inst) ?? 0; q < 70; q++) out.push({ ...job(`${inst}-${n++}`, { inst, submittedAt: sim.now }), durationSeconds: HOUR });
+          for (let q = queued.get(inst) ?? 0; q < 40; q++) out.push({ ...job(`${inst}-${n++}`, { inst, submittedAt: sim.now }), durationSeconds: HOUR });
         }
         return out;
       },

@@ -173,7 +173,10 @@ export interface Reservation {
 export interface PendingVerdict {
   jobId: string;
   reason: PendingReason;
-  /** 1-based position in the priority order of pending jobs. */
+  /**
+   * 1-based position in the order the cycle considered pending jobs: priority order (under reclaim, jobs
+   * within their institution's nominal share first); `priorities` lists the jobs in this order.
+   */
   position: number;
   /** Estimated start (epoch ms) where known. */
   estimatedStart?: number;

@@ -8,13 +8,12 @@ import * as grpc from '@grpc/grpc-js';
 import { toServiceError, type ErrorLog } from './errors.js';
 import { isUndecodable } from './safe-decode.js';
 
-/** Services whose health can be asked about; "" is the server as a whole. */
-export const HEALTH_SERVICES = ['', 'ncg.v1.JobService', 'ncg.v1.ClusterService'] as const;
-
 type ServingStatus = 'SERVING' | 'NOT_SERVING' | 'SERVICE_UNKNOWN';
 
 /** What the health service needs. */
 export interface HealthDeps {
+  /** The services this server runs (fully qualified); "" — the server as a whole — is always known. */
+  services: readonly string[];
   /** True when the server can do its work; an error counts as not ready. */
   ready: () => Promise<boolean>;
   shutdown: AbortSignal;
@@ -30,7 +29,7 @@ function serviceOf(request: unknown): string | undefined {
 }
 
 async function statusOf(deps: HealthDeps, service: string | undefined): Promise<ServingStatus> {
-  if (service === undefined || !(HEALTH_SERVICES as readonly string[]).includes(service)) return 'SERVICE_UNKNOWN';
+  if (service === undefined || (service !== '' && !deps.services.includes(service))) return 'SERVICE_UNKNOWN';
   if (deps.shutdown.aborted) return 'NOT_SERVING';
   try {
     return (await deps.ready()) ? 'SERVING' : 'NOT_SERVING';
@@ -45,7 +44,7 @@ export function healthHandlers(deps: HealthDeps): grpc.UntypedServiceImplementat
     const service = serviceOf(call.request);
     statusOf(deps, service).then(
       (status) => {
-        if (status === 'SERVICE_UNKNOWN') callback({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(String(service ?? '').slice(0, 100))}; ask about "", ${HEALTH_SERVICES.slice(1).join(' or ')}` });
+        if (status === 'SERVICE_UNKNOWN') callback({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(String(service ?? '').slice(0, 100))}; ask about "", ${deps.services.join(', ')}` });
         else callback(null, { status });
       },
       (err: unknown) => callback(toServiceError(err, deps.log, 'Health.Check') as grpc.ServiceError),

@@ -67,11 +67,15 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     'grpc.max_receive_message_length': deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   });
   const ctx = { resolveToken: deps.resolveToken, log: deps.log };
-  const add = (name: string, impl: grpc.UntypedServiceImplementation) => server.addService(withSafeDecoding(serviceConstructor(protos, name).service), impl);
+  const served: string[] = [];
+  const add = (name: string, impl: grpc.UntypedServiceImplementation) => {
+    server.addService(withSafeDecoding(serviceConstructor(protos, name).service), impl);
+    served.push(name);
+  };
   add('ncg.v1.JobService', jobHandlers({ ...ctx, jobs: deps.jobs, jobEvents: deps.jobEvents, shutdown: shutdown.signal, ...(deps.watchPollMs ? { pollMs: deps.watchPollMs } : {}) }));
   add('ncg.v1.ClusterService', clusterHandlers({ ...ctx, inventory: deps.inventory }));
   if (deps.usage) add('ncg.v1.UsageService', usageHandlers({ ...ctx, usage: deps.usage }));
-  add('grpc.health.v1.Health', healthHandlers({ ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
+  add('grpc.health.v1.Health', healthHandlers({ services: served, ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
   new ReflectionService(protos.packageDefinition).addToServer(server);
 
   const bound = await bind(server, host, port);

@@ -26,6 +26,12 @@ export function pendingLine(p: PendingView): string {
   return parts.join('; ');
 }
 
+/** When a waiting job should start, or why there is no estimate. */
+function startText(p: PendingView): string {
+  if (p.estimatedStart !== undefined) return when(p.estimatedStart);
+  return p.seenByCycle ? `no estimate while ${p.reason} holds it` : 'not yet estimated: the next scheduling cycle looks at it';
+}
+
 /** What the job runs: its command, or that it has a script. */
 function runs(spec: JobView['spec']): string | undefined {
   if (spec.command) return spec.command.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ');
@@ -57,7 +63,7 @@ export function printJobDetail(job: JobView): void {
     ['State', job.state],
     ['Pending', p ? `${p.reason} — ${p.message}` : undefined],
     ['Position', p?.position !== undefined ? `${p.position} in the queue` : undefined],
-    ['Starts', p ? (p.estimatedStart !== undefined ? when(p.estimatedStart) : p.seenByCycle ? 'no estimate yet (nothing running frees enough GPUs by a known time)' : 'the next scheduling cycle decides') : undefined],
+    ['Starts', p ? startText(p) : undefined],
     ['Priority', p?.priority !== undefined ? `${num(p.priority, 4)}${factorsText(p) ? ` (${factorsText(p)})` : ''}` : undefined],
     ['Project', `${job.project} (institution ${job.institution}, user ${job.user})`],
     ['Request', request(job.spec)],

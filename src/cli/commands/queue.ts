@@ -36,7 +36,7 @@ export function registerQueue(program: Command): void {
         return [p.position ?? '-', j.id, j.name, j.institution, j.qos, gpuShape(j), num(p.priority, 4), num(p.factors?.fairshare), num(p.factors?.age), num(p.factors?.qos), num(p.factors?.size), relative(j.submittedAt).replace(' ago', ''), p.reason, relative(p.estimatedStart)];
       });
       say(table(headers, rows, ['POS', 'PRIORITY', 'FAIRSHARE', 'AGE', 'QOS-F', 'SIZE']));
-      say(`\n${q.total} pending${q.total > q.items.length ? ` (${q.items.length} shown)` : ''}; factors are in [0, 1] before weights`);
+      say(`\n${q.total} pending${q.total > q.items.length ? ` (${q.items.length} shown)` : ''}; priority factors as of the last scheduling cycle`);
     }),
   );
 }

@@ -8,6 +8,7 @@ import { migration0002Jobs } from './0002_jobs.js';
 import { migration0003AppendOnly } from './0003_append_only.js';
 import { migration0004Metering } from './0004_metering.js';
 import { migration0005KpiRollups } from './0005_kpi_rollups.js';
+import { migration0006LedgerJobOwner } from './0006_ledger_job_owner.js';
 
 /** Migrations by name; names sort in the order they apply. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003_append_only': migration0003AppendOnly,
   '0004_metering': migration0004Metering,
   '0005_kpi_rollups': migration0005KpiRollups,
+  '0006_ledger_job_owner': migration0006LedgerJobOwner,
 };
 
 /** The names of all known migrations, in order. */

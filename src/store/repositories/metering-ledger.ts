@@ -64,16 +64,16 @@ export async function insertMeasuredRows(db: Db, rows: readonly MeasuredRow[]): 
   for (const part of chunks(rows, BATCH)) {
     if (part.length === 0) continue;
     const col = <T>(f: (r: MeasuredRow) => T) => part.map(f);
-    const result = await sql<{ job_id: string; cluster_id: string; window_start: Date }>`
+    const result = await sql<{ job_id: string; cluster_id: string; ws: number | string }>`
       insert into ledger_entries (job_id, cluster_id, institution_id, project_id, user_id, gpu_type, window_start, window_end, gpu_seconds, source, efficiency)
       select j, c, i, p, u, g, timestamptz 'epoch' + ws * interval '1 millisecond', timestamptz 'epoch' + we * interval '1 millisecond', s, 'prometheus', e
         from unnest(${col((r) => r.jobId)}::text[], ${col((r) => r.clusterId)}::text[], ${col((r) => r.institutionId)}::text[], ${col((r) => r.projectId)}::text[],
                     ${col((r) => r.userId)}::text[], ${col((r) => r.gpuType)}::text[], ${col((r) => r.windowStart)}::bigint[], ${col((r) => r.windowEnd)}::bigint[],
                     ${col((r) => r.gpuSeconds)}::bigint[], ${col((r) => r.efficiency ?? null)}::float8[]) as v(j, c, i, p, u, g, ws, we, s, e)
       on conflict (job_id, cluster_id, window_start, window_end, source, kind) do nothing
-      returning job_id, cluster_id, window_start`.execute(db);
+      returning job_id, cluster_id, (extract(epoch from window_start) * 1000)::bigint as ws`.execute(db);
     // Only the key comes back (less to send); the rest of an inserted row is what was sent.
-    const inserted = new Set(result.rows.map((r) => `${r.job_id}|${r.cluster_id}|${ms(r.window_start)}`));
+    const inserted = new Set(result.rows.map((r) => `${r.job_id}|${r.cluster_id}|${Number(r.ws)}`));
     for (const r of part) {
       if (!inserted.has(`${r.jobId}|${r.clusterId}|${r.windowStart}`)) continue;
       out.push({ jobId: r.jobId, clusterId: r.clusterId, institutionId: r.institutionId, projectId: r.projectId, userId: r.userId, gpuType: r.gpuType, windowEnd: r.windowEnd, gpuSeconds: r.gpuSeconds });

@@ -18,7 +18,7 @@
  *   options: --seconds N  --connections N  --warmup-seconds N  --with-loop
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -86,11 +86,15 @@ function load(port: number, token: string, duration: number): Promise<autocannon
   });
 }
 
-async function countJobs(url: string): Promise<number> {
+/** Jobs stored, and how many a scheduling cycle has touched (state or reason changed). */
+async function countJobs(url: string): Promise<{ stored: number; scheduled: number }> {
   const opened = await openDatabase({ url, poolSize: 1 });
   try {
-    const r = await opened.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
+    const r = await opened.db
+      .selectFrom('jobs')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('reason').as('reasoned')])
+      .executeTakeFirstOrThrow();
+    return { stored: Number(r.n), scheduled: Number(r.reasoned) };
   } finally {
     await opened.close();
   }
@@ -106,25 +110,15 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of every PostgreSQL process on this machine (the server is local in this benchmark). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const entry of readdirSyncSafe('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return total;
-}
-
-function readdirSyncSafe(dir: string): string[] {
+/** PostgreSQL backends serving the bench database (the server's pooled connections, warm after the warm-up). */
+async function benchBackends(url: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   try {
-    return readdirSync(dir);
-  } catch {
-    return [];
+    const r = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    return r.rows.map((row) => row.pid);
+  } finally {
+    await client.end();
   }
 }
 
@@ -146,12 +140,14 @@ try {
   server = started.child;
   log(`server on 127.0.0.1:${started.port} (child pid ${server.pid}), database ${database.name}; ${connections} connections; ${withLoop ? 'the server leads the control loop' : 'API replica (the control loop stands by)'}`);
   const warm = await load(started.port, token, warmupSeconds);
-  const cpu0 = { server: cpuSeconds(server.pid!), client: process.cpuUsage(), pg: postgresCpuSeconds() };
+  const backends = await benchBackends(database.url);
+  const pgCpu = () => backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpu0 = { server: cpuSeconds(server.pid!), client: process.cpuUsage(), pg: pgCpu() };
   const result = await load(started.port, token, seconds);
   const clientCpu = process.cpuUsage(cpu0.client);
-  const cpu = { server: cpuSeconds(server.pid!) - cpu0.server, client: (clientCpu.user + clientCpu.system) / 1e6, pg: postgresCpuSeconds() - cpu0.pg };
+  const cpu = { server: cpuSeconds(server.pid!) - cpu0.server, client: (clientCpu.user + clientCpu.system) / 1e6, pg: pgCpu() - cpu0.pg };
   const ok = result['2xx'];
-  const stored = await countJobs(database.url);
+  const { stored, scheduled } = await countJobs(database.url);
   // A request still in flight when a run's time is up is abandoned by autocannon but may be stored, so up to
   // `connections` more jobs than 2xx answers per run are expected; fewer would be a lost submission.
   const answered = warm['2xx'] + ok;
@@ -166,9 +162,9 @@ try {
   };
   if (json) console.log(JSON.stringify(out));
   else {
-    log(`${ok} submissions in ${result.duration.toFixed(1)} s (after ${warm['2xx']} in a ${warmupSeconds} s warm-up); ${stored} jobs stored`);
+    log(`${ok} submissions in ${result.duration.toFixed(1)} s (after ${warm['2xx']} in a ${warmupSeconds} s warm-up); ${stored} jobs stored, ${scheduled} seen by a scheduling cycle`);
     const perJob = (s: number) => ((s * 1000) / Math.max(1, ok)).toFixed(3);
-    log(`CPU per submission: server ${perJob(cpu.server)} ms, load generator ${perJob(cpu.client)} ms, PostgreSQL ${perJob(cpu.pg)} ms; machine load average ${loadavg()[0]!.toFixed(1)}`);
+    log(`CPU per submission: server ${perJob(cpu.server)} ms, load generator ${perJob(cpu.client)} ms, PostgreSQL ${perJob(cpu.pg)} ms (${backends.length} backends); machine load average ${loadavg()[0]!.toFixed(1)}`);
     log(`reference: GET /healthz (no database, no auth) answers ${await healthzReference(started.port)} requests/s at the same concurrency on this machine now`);
     log(`submits/s ${out.submitsPerSec} (target ≥ ${TARGET.submitsPerSec}), p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms (target ≤ ${TARGET.p99Ms}), errors ${errors}`);
     const met = out.submitsPerSec >= TARGET.submitsPerSec && out.p99Ms <= TARGET.p99Ms && errors === TARGET.errors;

@@ -11,10 +11,11 @@ import { jobSubmitSchema } from '../api/schemas/job-submit.js';
 import { parseOrInvalid } from '../api/schemas/zod-issues.js';
 import { findJobByClientKey, getJob, jobEvents, listJobs, type JobEvent, type JobRecord } from '../store/repositories/jobs.js';
 import { pendingQueue } from '../store/repositories/queue.js';
-import { MAX_LIMIT, listClusters, listSites, newJobId, type Page, type PageRequest } from '../store/index.js';
+import { MAX_LIMIT, listClusters, listSites, type Page, type PageRequest } from '../store/index.js';
 import { checkLimit } from '../store/cursor.js';
 import type { Db } from '../store/rows.js';
 import { assertMayCancel, assertMayView, authorizeSubmit, scopeJobFilter, type JobScope } from './job-access.js';
+import { nextJobId } from './job-ids.js';
 import { checkIdempotencyKey, keyReused, sameSpec, toJobSpec } from './job-submission.js';
 import { pendingInfo, type PendingInfo } from './pending-info.js';
 import { PoolCatalog } from './pool-catalog.js';
@@ -127,7 +128,7 @@ export class JobService {
     const gpuTypes = checkSatisfiable(catalog, { gpuTypes: Array.isArray(input.gpuType) ? input.gpuType : [input.gpuType], nodes: input.nodes, gpusPerNode: input.gpusPerNode, ...(input.preferredSite ? { preferredSiteId: input.preferredSite } : {}) });
     const spec = toJobSpec(input, gpuTypes);
     const now = this.now();
-    const job = await this.batcher.submit({ id: newJobId(now), institutionId: project.institutionId, userId: principal.userId, spec, submittedAt: now, ...(key ? { clientKey: key } : {}) });
+    const job = await this.batcher.submit({ id: nextJobId(now), institutionId: project.institutionId, userId: principal.userId, spec, submittedAt: now, ...(key ? { clientKey: key } : {}) });
     if (job) {
       this.changed('submit');
       return { job, created: true };

@@ -1,4 +1,4 @@
-/** Reading the control loop's pending verdicts defensively, and the 422 the satisfiability check raises. */
+/** Reading the control loop’s pending verdicts defensively, the 422 the satisfiability check raises, and job ids. */
 import { describe, expect, it } from 'vitest';
 import { toErrorResponse } from '../../../src/api/rest/errors.js';
 import { grpcStatusOf } from '../../../src/domain/error-status.js';
@@ -54,5 +54,18 @@ describe('checkSatisfiable', () => {
     expect(r.status).toBe(422);
     expect(r.body.error.message).toBe('no pool has 3 nodes with 8 GPUs each of any type; a gang runs inside one pool and the largest such pool has 2 nodes (h100-80gb at s1)');
     expect(grpcStatusOf.unprocessable).toBe(9);
+  });
+});
+
+describe('nextJobId', () => {
+  it('makes ids in the store’s format, distinct, sorting by time', async () => {
+    const { nextJobId } = await import('../../../src/services/job-ids.js');
+    const { newJobId } = await import('../../../src/store/index.js');
+    const shape = /^j-[0-9A-HJKMNP-TV-Z]{26}$/;
+    expect(newJobId(0)).toMatch(shape);
+    const ids = Array.from({ length: 1_000 }, (_, i) => nextJobId(1_800_000_000_000 + i));
+    for (const id of ids) expect(id).toMatch(shape);
+    expect(new Set(ids).size).toBe(1_000);
+    expect([...ids].sort()).toEqual(ids);
   });
 });

@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser (plain ES modules served as they are).
+    files: ['src/dashboard/static/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     // Tests read untyped JSON answers; `any` there is honest, and assertions catch mistakes.
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },

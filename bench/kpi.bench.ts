@@ -10,6 +10,7 @@
  *   NCG_TEST_DATABASE_URL=postgres://…     the server (default postgres://postgres@127.0.0.1:5432/postgres)
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { kpiReport } from '../src/reports/kpi/index.js';
 import { loadKpiInput } from '../src/reports/queries/kpi-input.js';
@@ -56,6 +57,9 @@ try {
   const db = opened.db;
   await migrateToLatest(db);
   await writeGridSeed(db, nationalGridSeed(), Date.UTC(2025, 11, 1));
+  // Registered before the year, so the whole year counts as available (bench-only SQL: the seed stamps now()).
+  await sql`update clusters set created_at = ${new Date(Date.UTC(2025, 11, 1))}`.execute(db);
+  await sql`update pools set created_at = ${new Date(Date.UTC(2025, 11, 1))}`.execute(db);
   const totalJobs = jobsFor(targetRows);
   const per = Math.ceil(totalJobs / CHUNKS);
   let rows = 0;
@@ -78,7 +82,7 @@ try {
     const times: number[] = [];
     let report: ReturnType<typeof kpiReport> | undefined;
     for (let i = 0; i < 5; i++) {
-      const t = await timed(async () => kpiReport(await loadKpiInput(db, YEAR, { now }), groupBy));
+      const t = await timed(async () => kpiReport(await loadKpiInput(db, YEAR, { now, groupings: [groupBy] }), groupBy));
       times.push(t.ms);
       report = t.value;
     }

@@ -11,6 +11,10 @@ import { NcgMetrics } from './observability/ncg-metrics.js';
 import { gridStateSource } from './observability/grid-state-source.js';
 import { meteringConfigOf, startMetering } from './metering/start.js';
 import { UsageService } from './services/usage-service.js';
+import { reportsConfigOf } from './reports/config.js';
+import { startReports } from './reports/start.js';
+import { demoConfigOf, demoLoadOn } from './demo/config.js';
+import { startDemoLoad, type DemoLoad } from './demo/demo-load.js';
 import { createApp } from './api/rest/app.js';
 import { listen, type HttpServerHandle } from './api/rest/server.js';
 import { startGrpcServer, type GrpcServerHandle } from './api/grpc/index.js';
@@ -99,8 +103,17 @@ function leaderLease(database: OpenedDatabase, config: Config, log: Logger): Lea
 /** Leader lease period; a standby takes over within two of these after the leader dies. */
 const LEASE_PERIOD_MS = 5_000;
 
+/** How the process starts ncg. */
+export interface StartOptions {
+  /**
+   * Run the demo workload when `demo.load` is unset and the database is embedded: `ncg serve` (npm start)
+   * says yes; tests and embedders that start ncg as a library get a quiet grid unless they ask.
+   */
+  demoByDefault?: boolean;
+}
+
 /** Start ncg with a validated configuration. */
-export async function startNcg(config: Config, log: Logger): Promise<RunningNcg> {
+export async function startNcg(config: Config, log: Logger, opts: StartOptions = {}): Promise<RunningNcg> {
   const database = await openAndMigrate(config, log);
   const db = database.db;
   const embedded = database.kind === 'pglite';
@@ -130,6 +143,9 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     }
   };
 
+  // KPIs (issue 10): rollups, health samples, snapshot schedules (caught up now), the dashboard's data.
+  const reports = await startReports({ db, now, config: reportsConfigOf(config), inventory, log: log.child({ component: 'reports' }) });
+
   const app = createApp({
     log,
     metrics,
@@ -139,6 +155,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
     usage,
+    reports: { service: reports.service, views: reports.views },
     readiness,
   });
   const lease = leaderLease(database, config, log);
@@ -175,6 +192,7 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
   } catch (e) {
     await controller.stop();
     await metering.stop();
+    await reports.close();
     await Promise.all([...adapters.values()].map((a) => a.close()));
     await database.close();
     throw e;
@@ -184,10 +202,17 @@ export async function startNcg(config: Config, log: Logger): Promise<RunningNcg>
     `ncg listening on http://${config.http.host}:${http.port} — ${embedded ? 'embedded database' : 'PostgreSQL'} (${database.location}); ${adapters.size} simulated clusters`,
   );
 
+  // The demo workload (`ncg serve` on the embedded database by default; NCG_DEMO_LOAD=0 turns it off) goes through the JobService like any user.
+  const demo: DemoLoad | undefined = demoLoadOn(demoConfigOf(config), embedded && (opts.demoByDefault ?? false))
+    ? await startDemoLoad({ db, jobs, config: demoConfigOf(config), log: log.child({ component: 'demo' }) })
+    : undefined;
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await demo?.stop();
       await controller.stop();
+      await reports.close();
       await metering.stop();
       await Promise.all([http.close(), grpc.close()]);
       await Promise.all([...adapters.values()].map((a) => a.close()));

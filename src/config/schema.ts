@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { slurmClusterConfigSchema } from '../adapters/slurm/config.js';
 import { kubernetesClusterConfigSchema } from '../adapters/kubernetes/config.js';
+import { defaultReportsConfig, reportsConfigSchema } from '../reports/config.js';
+import { demoConfigSchema } from '../demo/config.js';
 
 /** Numbers may arrive as strings from the environment or flags; anything not a finite number stays invalid. */
 const num = () => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'expected a number' }).finite());
@@ -94,6 +96,10 @@ export const configSchema = z.strictObject({
     .array(clusterEntry)
     .default([])
     .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'cluster ids must be unique'),
+  /** KPIs: snapshot schedules, rollup and health sampling intervals, targets (src/reports/config.ts). */
+  reports: reportsConfigSchema.default(defaultReportsConfig),
+  /** The built-in demo workload (src/demo/config.ts). */
+  demo: demoConfigSchema.default(demoConfigSchema.parse({})),
   grid: z
     .strictObject({
       /** Seed an empty database with the national grid on first start. */

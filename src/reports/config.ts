@@ -55,3 +55,8 @@ export type ReportsConfig = z.infer<typeof reportsConfigSchema>;
 
 /** The defaults (what an absent `reports:` key means). */
 export const defaultReportsConfig: ReportsConfig = reportsConfigSchema.parse({});
+
+/** The `reports:` section of a whole configuration (absent → defaults). */
+export function reportsConfigOf(config: object): ReportsConfig {
+  return reportsConfigSchema.parse((config as { reports?: unknown }).reports ?? {});
+}

@@ -44,7 +44,7 @@ export class DashboardViews {
   async overview(): Promise<Overview> {
     const now = this.deps.reports.now();
     const quarter = periodContaining('quarter', now);
-    const input = await this.deps.reports.input(quarter);
+    const input = await this.deps.reports.input(quarter, ['national', 'site', 'institutionProvince']);
     const [inUse, queue, recent] = await Promise.all([gpusInUse(this.deps.db), queueDepth(this.deps.db), usageSeries(this.deps.db, now - RECENT_MS, now, BUCKET_MS, 'none')]);
     const sites = computeKpis(input, 'site').groups;
     const national = computeKpis(input, 'national').national;
@@ -77,7 +77,7 @@ export class DashboardViews {
     assertMayViewInstitution(p, id);
     const now = this.deps.reports.now();
     const quarter = periodContaining('quarter', now);
-    const input = await this.deps.reports.input(quarter);
+    const input = await this.deps.reports.input(quarter, ['institution']);
     const inst = input.institutions.find((i) => i.id === id);
     if (!inst) throw new DomainError('not_found', `no institution ${id}`, { institutionId: id });
     const day = 86_400_000;

@@ -6,8 +6,11 @@
  */
 import { computeKpis, type KpiRow } from './kpi/compute.js';
 import { kpiReport } from './kpi/report.js';
-import type { KpiInput } from './kpi/types.js';
+import type { Grouping, KpiInput } from './kpi/types.js';
 import type { AllocationPipeline, Consolidation, InstitutionsServed } from './kpi/national.js';
+
+/** The groupings the document is computed for. */
+export const PILLAR5_GROUPINGS: readonly Grouping[] = ['national', 'province', 'site', 'institutionProvince'];
 
 /** Format version of the document (bumped when its shape changes; snapshots keep theirs). */
 export const PILLAR5_VERSION = 1;

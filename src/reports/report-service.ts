@@ -11,10 +11,11 @@ import type { ReportsConfig } from './config.js';
 import { kpiReport, type KpiReport } from './kpi/report.js';
 import { GROUPINGS, type Grouping, type KpiInput } from './kpi/types.js';
 import { parseInstant, parsePeriod, periodContaining, rangePeriod, PeriodError, type Period } from './period.js';
-import { pillar5Report, type Pillar5Report } from './pillar5.js';
+import { PILLAR5_GROUPINGS, pillar5Report, type Pillar5Report } from './pillar5.js';
 import { loadKpiInput } from './queries/kpi-input.js';
 import { scopeKpiReport } from './report-access.js';
-import { listVerifiedSnapshots, type SnapshotSummary } from './snapshots.js';
+import { listVerifiedSnapshots, SNAPSHOT_KIND, summarise, type SnapshotSummary } from './snapshots.js';
+import { findSnapshot } from '../store/repositories/kpi-snapshots.js';
 
 /** A KPI question as the transports pass it (all optional strings). */
 export interface KpiQuery {
@@ -74,11 +75,12 @@ export class ReportService {
     await this.refreshing;
   }
 
-  /** The rows of one period (rollups fresh). */
-  async input(period: Period): Promise<KpiInput> {
+  /** The rows of one period for `groupings` (rollups fresh). */
+  async input(period: Period, groupings: readonly Grouping[]): Promise<KpiInput> {
     await this.fresh();
     return loadKpiInput(this.deps.db, period, {
       now: this.now(),
+      groupings,
       unmanaged: this.deps.config.unmanagedCapacity,
       institutionTargets: this.deps.config.institutionTargets,
     });
@@ -90,19 +92,26 @@ export class ReportService {
     if (!(GROUPINGS as readonly string[]).includes(groupBy)) {
       throw DomainError.invalid(`groupBy must be one of ${GROUPINGS.join(', ')}, got ${JSON.stringify(String(q.groupBy).slice(0, 40))}`, [{ path: 'groupBy', message: 'unknown grouping' }]);
     }
-    const input = await this.input(this.resolvePeriod(q));
+    const input = await this.input(this.resolvePeriod(q), [groupBy]);
     const projects = new Map(input.projects.map((x) => [x.id, x.institutionId]));
     return scopeKpiReport(p, kpiReport(input, groupBy), (id) => projects.get(id));
   }
 
   /** The Pillar-5 document of a period (aggregates only: every signed-in user may see it). */
   async pillar5(q: Pick<KpiQuery, 'period' | 'from' | 'to'>): Promise<Pillar5Report> {
-    return pillar5Report(await this.input(this.resolvePeriod(q)));
+    return pillar5Report(await this.input(this.resolvePeriod(q), PILLAR5_GROUPINGS));
   }
 
   /** Build the Pillar-5 document of an already resolved period (the snapshot schedule's builder). */
   async pillar5Of(period: Period): Promise<Pillar5Report> {
-    return pillar5Report(await this.input(period));
+    return pillar5Report(await this.input(period, PILLAR5_GROUPINGS));
+  }
+
+  /** One snapshot with its content, verified now; `not_found` when that period was never snapshotted. */
+  async snapshot(period: string): Promise<SnapshotSummary & { content: unknown }> {
+    const found = await findSnapshot(this.deps.db, SNAPSHOT_KIND, period);
+    if (!found) throw new DomainError('not_found', `no snapshot of period ${JSON.stringify(period.slice(0, 40))}`, { period: period.slice(0, 40) });
+    return { ...summarise(found), content: found.content };
   }
 
   /** Every snapshot, newest first, its hash re-verified. */

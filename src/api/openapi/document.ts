@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { gridOperations } from './operations-grid.js';
 import { jobOperations } from './operations-jobs.js';
 import { usageOperations } from './operations-usage.js';
+import { reportOperations } from './operations-reports.js';
 import type { JsonSchema, OperationDoc, ParamDoc } from './operation.js';
 
 type Io = 'input' | 'output';
 
 /** Every documented endpoint, in the order the reference page lists them. */
-export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations];
+export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations];
 
 const COMPONENT = '#/components/schemas/';
 
@@ -133,6 +134,7 @@ export function buildOpenApiDocument(ops: readonly OperationDoc[] = allOperation
       { name: 'usage', description: 'GPU-hours used, budgets and metering discrepancies.' },
       { name: 'probes', description: 'Health, readiness and metrics (no token).' },
       { name: 'docs', description: 'This document and the reference page (no token).' },
+      { name: 'reports', description: 'National KPIs, the Pillar-5 report, snapshots and the dashboard’s data.' },
     ],
     paths,
     components: {

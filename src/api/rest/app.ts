@@ -13,6 +13,8 @@ import { institutionRoutes, type InstitutionReader } from './routes/institutions
 import { inventoryRoutes } from './routes/inventory.js';
 import { jobRoutes } from './routes/jobs.js';
 import { usageRoutes } from './routes/usage.js';
+import { reportRoutes, type ReportRouteDeps } from './routes/reports.js';
+import { dashboardStatic } from '../../dashboard/serve.js';
 
 /** Everything the REST layer needs; main.ts provides it. */
 export interface RestDeps {
@@ -26,6 +28,8 @@ export interface RestDeps {
   jobs: JobService;
   /** Usage, budgets and metering discrepancies (issue 7); absent in servers built without them. */
   usage?: UsageService;
+  /** KPIs, reports, snapshots and the dashboard's data (issue 10); absent in servers built without them. */
+  reports?: ReportRouteDeps;
 }
 
 /** Build the express app (not listening). */
@@ -36,6 +40,8 @@ export function createApp(deps: RestDeps): Express {
   app.use(express.json({ limit: deps.bodyLimitBytes }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
+  // The dashboard's static files (no token: the page signs in with one and calls /v1).
+  if (deps.reports) app.use(dashboardStatic());
 
   const v1 = express.Router();
   v1.use(requireBearer(deps.resolveToken));
@@ -43,6 +49,7 @@ export function createApp(deps: RestDeps): Express {
   v1.use(institutionRoutes(deps.institutions));
   v1.use(jobRoutes(deps.jobs));
   if (deps.usage) v1.use(usageRoutes(deps.usage));
+  if (deps.reports) v1.use(reportRoutes(deps.reports));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -14,7 +14,8 @@ export function registerServe(program: Command): void {
       const log = createLogger(config.log.level);
       // Loaded here so the user commands (submit, jobs, …) start without the server's modules.
       const { startNcg } = await import('../../main.js');
-      const ncg = await startNcg(config, log);
+      // The embedded grid comes alive with the built-in demo workload unless NCG_DEMO_LOAD=0 (src/demo).
+      const ncg = await startNcg(config, log, { demoByDefault: true });
       if (ncg.firstStart.adminToken) {
         const { secret, path } = ncg.firstStart.adminToken;
         process.stdout.write(

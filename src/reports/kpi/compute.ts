@@ -14,7 +14,7 @@ import { capacityKpis, poolsInPeriod, type CapacityKpis } from './capacity.js';
 import { groupIndex, hasCapacity, type FactKeys } from './groups.js';
 import { gpuHours, ratio } from './round.js';
 import { FINAL_STATES, type FinalState, type Grouping, type KpiInput, type UsageRow } from './types.js';
-import { waitKpis, type WaitKpis } from './waits.js';
+import { waitKpis, waitKpisFromStats, type WaitKpis } from './waits.js';
 
 /** GPU-seconds an institution must receive to count as served (1 GPU-hour). */
 export const SERVED_THRESHOLD_GPU_SECONDS = 3_600;
@@ -64,7 +64,7 @@ function distinctWith(usage: readonly UsageRow[], key: (r: UsageRow) => string, 
 }
 
 /** The KPI row of one group's facts. */
-export function kpiRow(key: string, label: string, capacity: CapacityKpis | null, facts: { usage: readonly UsageRow[]; waits: KpiInput['waits']; jobEnds: KpiInput['jobEnds'] }): KpiRow {
+export function kpiRow(key: string, label: string, capacity: CapacityKpis | null, facts: { usage: readonly UsageRow[]; waits: KpiInput['waits']; jobEnds: KpiInput['jobEnds'] }, waits?: WaitKpis): KpiRow {
   const delivered = facts.usage.reduce((s, r) => s + r.gpuSeconds, 0);
   const eff = facts.usage.reduce((s, r) => s + r.effGpuSeconds, 0);
   const busy = facts.usage.reduce((s, r) => s + r.busyGpuSeconds, 0);
@@ -78,7 +78,7 @@ export function kpiRow(key: string, label: string, capacity: CapacityKpis | null
     utilisation: capacity ? ratio(delivered / 3600, capacity.gpuHoursAvailable) : null,
     efficiency: ratio(busy, eff),
     efficiencyCoverage: ratio(eff, delivered),
-    waits: waitKpis(facts.waits),
+    waits: waits ?? waitKpis(facts.waits),
     jobsByState,
     activeUsers: distinctWith(facts.usage, (r) => r.userId, Number.MIN_VALUE),
     activeProjects: distinctWith(facts.usage, (r) => r.projectId, Number.MIN_VALUE),
@@ -86,10 +86,15 @@ export function kpiRow(key: string, label: string, capacity: CapacityKpis | null
   };
 }
 
+function statsOf(input: KpiInput, grouping: Grouping, key: string): WaitKpis | undefined {
+  const rows = input.waitStats?.[grouping];
+  return rows ? waitKpisFromStats(rows.filter((r) => r.group === key)) : undefined;
+}
+
 /** KPIs of `input` grouped by `grouping` (plus the national row). */
 export function computeKpis(input: KpiInput, grouping: Grouping): GroupedKpis {
   const pools = poolsInPeriod(input);
-  const national = kpiRow('national', 'National', capacityKpis(input, pools), input);
+  const national = kpiRow('national', 'National', capacityKpis(input, pools), input, statsOf(input, 'national', 'national'));
   if (grouping === 'national') return { grouping, national, groups: [] };
   const idx = groupIndex(input, grouping);
   const usage = bucket(input.usage, idx.ofFact);
@@ -106,7 +111,7 @@ export function computeKpis(input: KpiInput, grouping: Grouping): GroupedKpis {
       usage: usage.get(k) ?? [],
       waits: waits.get(k) ?? [],
       jobEnds: ends.get(k) ?? [],
-    }),
+    }, statsOf(input, grouping, k)),
   );
   return { grouping, national, groups };
 }

@@ -4,6 +4,7 @@
  * built by hand: the definitions never know which.
  */
 import type { Period } from '../period.js';
+import type { WaitStatRow } from './waits.js';
 
 /** A site: where compute lives. */
 export interface SiteRow { id: string; name: string; city: string; province: string }
@@ -74,6 +75,11 @@ export interface KpiInput {
   unmanaged: UnmanagedSystem[];
   /** Policy targets for institutions served (100 and 150). */
   institutionTargets: number[];
+  /**
+   * Wait statistics already computed per group where the data is (large periods), by grouping. When a
+   * grouping has them, they are used instead of `waits` (same definition: src/reports/kpi/waits.ts).
+   */
+  waitStats?: Partial<Record<Grouping, WaitStatRow[]>>;
 }
 
 /** Final job states counted by "jobs by state". */

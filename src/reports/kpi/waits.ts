@@ -47,7 +47,8 @@ function percentileOfSorted(sorted: readonly { value: number; weight: number }[]
   let total = 0;
   for (const v of sorted) total += Math.max(0, v.weight);
   if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(p * total));
+  // Whole percents, integer arithmetic: 0.9 × 70 is 63.000…01 in floating point, and the rank must be 63.
+  const rank = Math.max(1, Math.ceil((Math.round(p * 100) * total) / 100));
   let seen = 0;
   for (const v of sorted) {
     seen += Math.max(0, v.weight);
@@ -67,6 +68,21 @@ function stats(sorted: readonly WaitRow[]): WaitStats {
   if (jobs === 0) return { jobs: 0, meanSeconds: null, p50Seconds: null, p90Seconds: null };
   const values = sorted.map((r) => ({ value: r.waitSeconds, weight: r.jobs }));
   return { jobs, meanSeconds: round(sum / jobs, 1), p50Seconds: percentileOfSorted(values, 0.5), p90Seconds: percentileOfSorted(values, 0.9) };
+}
+
+/** One (group, size class) of statistics computed where the data is (sizeClass '*' = all sizes). */
+export interface WaitStatRow { group: string; sizeClass: string; jobs: number; waitSumSeconds: number; p50Seconds: number; p90Seconds: number }
+
+function fromStat(r: WaitStatRow | undefined): WaitStats {
+  if (!r || r.jobs === 0) return { jobs: 0, meanSeconds: null, p50Seconds: null, p90Seconds: null };
+  return { jobs: r.jobs, meanSeconds: round(r.waitSumSeconds / r.jobs, 1), p50Seconds: r.p50Seconds, p90Seconds: r.p90Seconds };
+}
+
+/** Wait KPIs of one group from precomputed statistics rows (already narrowed to that group). */
+export function waitKpisFromStats(rows: readonly WaitStatRow[]): WaitKpis {
+  const by = new Map(rows.map((r) => [r.sizeClass, r]));
+  const bySize = Object.fromEntries(SIZE_CLASSES.map((c) => [c, fromStat(by.get(c))])) as Record<SizeClass, WaitStats>;
+  return { ...fromStat(by.get('*')), bySize };
 }
 
 /** Wait KPIs of the rows (already narrowed to one group). */

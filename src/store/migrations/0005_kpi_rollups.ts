@@ -35,6 +35,18 @@ const statements = [
     primary key (day, cluster_id, gpu_type, institution_id, project_id, user_id)
   )`,
   `create index kpi_ledger_daily_institution on kpi_ledger_daily (institution_id, day)`,
+  // The people side of the ledger by month (no cluster or GPU type): a year of national or per-institution
+  // use is then a few thousand rows. Recomputed from the daily rows of every month a refresh touched.
+  `create table kpi_ledger_monthly (
+    month date not null,
+    institution_id ${ID} not null,
+    project_id ${ID} not null,
+    user_id ${ID} not null,
+    gpu_seconds double precision not null,
+    eff_gpu_seconds double precision not null,
+    busy_gpu_seconds double precision not null,
+    primary key (month, institution_id, project_id, user_id)
+  )`,
   // Waits of jobs that started on the day, bucketed (exact below 10 min; src/reports/kpi/waits.ts).
   `create table kpi_wait_daily (
     day date not null,
@@ -62,6 +74,15 @@ const statements = [
   // A day's job facts are recomputed from the jobs that started or ended on it.
   `create index jobs_started_at on jobs (started_at) where started_at is not null`,
   `create index jobs_ended_at on jobs (ended_at) where ended_at is not null`,
+  // Final states by month and institution/project (people side), like kpi_ledger_monthly.
+  `create table kpi_job_end_monthly (
+    month date not null,
+    institution_id ${ID} not null,
+    project_id ${ID} not null,
+    state text not null,
+    jobs integer not null,
+    primary key (month, institution_id, project_id, state)
+  )`,
   `create function ncg_kpi_mark_ledger() returns trigger language plpgsql as $$
   begin
     insert into kpi_rollup_marks (source, day) select distinct 'ledger', ${DAY('window_start')} from new_rows;

@@ -78,6 +78,24 @@ async function recomputeDay(tx: Db, source: 'ledger' | 'jobs', day: string): Pro
             ${jobEndDailySelect(from, to)}`.execute(tx);
 }
 
+async function recomputeMonth(tx: Db, source: 'ledger' | 'jobs', month: string): Promise<void> {
+  if (source === 'jobs') {
+    await sql`delete from kpi_job_end_monthly where month = ${month}::date`.execute(tx);
+    await sql`insert into kpi_job_end_monthly (month, institution_id, project_id, state, jobs)
+              select ${month}::date, institution_id, project_id, state, sum(jobs)
+                from kpi_job_end_daily
+               where day >= ${month}::date and day < (${month}::date + interval '1 month')
+               group by 2, 3, 4`.execute(tx);
+    return;
+  }
+  await sql`delete from kpi_ledger_monthly where month = ${month}::date`.execute(tx);
+  await sql`insert into kpi_ledger_monthly (month, institution_id, project_id, user_id, gpu_seconds, eff_gpu_seconds, busy_gpu_seconds)
+            select ${month}::date, institution_id, project_id, user_id, sum(gpu_seconds), sum(eff_gpu_seconds), sum(busy_gpu_seconds)
+              from kpi_ledger_daily
+             where day >= ${month}::date and day < (${month}::date + interval '1 month')
+             group by 2, 3, 4`.execute(tx);
+}
+
 /**
  * Recompute every marked day, in one transaction under a try-lock (one refresher at a time across
  * replicas). Marks of transactions still in flight are invisible here, survive, and come back next time.
@@ -94,6 +112,8 @@ export async function refreshKpiRollups(db: Db): Promise<RollupRefresh> {
       await recomputeDay(tx, m.source, m.day);
       (m.source === 'ledger' ? out.ledgerDays : out.jobDays).push(m.day);
     }
+    for (const month of new Set(out.ledgerDays.map((d) => `${d.slice(0, 7)}-01`))) await recomputeMonth(tx, 'ledger', month);
+    for (const month of new Set(out.jobDays.map((d) => `${d.slice(0, 7)}-01`))) await recomputeMonth(tx, 'jobs', month);
     return out;
   });
 }

@@ -24,13 +24,14 @@ function arg(name: string, fallback: number): number {
 
 const json = process.argv.includes('--json');
 
-/** CPU seconds (user + system) used so far by every PostgreSQL process on this machine (from /proc). */
-function postgresCpuSeconds(): number {
+/** CPU seconds (user + system) used so far by the PostgreSQL backends serving the bench database (from /proc). */
+function backendCpuSeconds(database: string): number {
   let ticks = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
+      // A backend's title: "postgres: [<cluster>: ]<user> <database> <client> <state>" (Debian adds "15/main: ").
+      if (!new RegExp(`^postgres: (\\S+: )?\\S+ ${database} `).test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!/^\d+ \(postgres\)/.test(stat)) continue;
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]);
     } catch {
@@ -39,6 +40,7 @@ function postgresCpuSeconds(): number {
   }
   return ticks / 100; // USER_HZ
 }
+
 const JOBS = arg('jobs', 10_000);
 const WINDOWS = arg('windows', 10);
 const WRITERS = arg('writers', 4);
@@ -97,9 +99,9 @@ try {
   };
 
   const rows = JOBS * WINDOWS;
-  const [cpu0, self0] = [postgresCpuSeconds(), process.cpuUsage()];
+  const [cpu0, self0] = [backendCpuSeconds(database.name), process.cpuUsage()];
   const first = await pass();
-  const [pgCpu, selfCpu] = [postgresCpuSeconds() - cpu0, process.cpuUsage(self0)];
+  const [pgCpu, selfCpu] = [backendCpuSeconds(database.name) - cpu0, process.cpuUsage(self0)];
   if (first.inserted !== rows) throw new Error(`inserted ${first.inserted} rows, expected ${rows}`);
   const again = await pass();
   if (again.inserted !== 0) throw new Error(`a re-run inserted ${again.inserted} rows; it must insert none`);
@@ -111,7 +113,7 @@ try {
     rows,
     seconds: Math.round(first.seconds * 100) / 100,
     rerunRowsPerSec: Math.round(rows / again.seconds),
-    // CPU per row of PostgreSQL (all its processes: other work on the machine adds to it) and of this process.
+    // CPU per row of the bench database's PostgreSQL backends and of this process.
     postgresCpuUsPerRow: Math.round((pgCpu / rows) * 1e6 * 10) / 10,
     benchCpuUsPerRow: Math.round(((selfCpu.user + selfCpu.system) / rows) * 10) / 10,
     loadAverage: Math.round(loadavg()[0]! * 10) / 10,

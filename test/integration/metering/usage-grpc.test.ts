@@ -10,8 +10,8 @@ import { UsageService } from '../../../src/services/usage-service.js';
 import { createApiToken, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import { insertMeasuredRows } from '../../../src/store/repositories/metering-ledger.js';
 import { recordDiscrepancies } from '../../../src/store/repositories/metering-discrepancies.js';
-import { openPgliteTestDb } from '../../helpers/db.js';
 import { insertJobs, meteringGrid } from '../../helpers/metering-grid.js';
+import { openPreferredTestDb } from '../../helpers/metering-live.js';
 
 const NOW = Date.UTC(2026, 9, 15, 12);
 const grid = meteringGrid({ start: Date.UTC(2026, 9, 1), end: Date.UTC(2027, 0, 1) });
@@ -31,7 +31,7 @@ describe('UsageService over gRPC', () => {
     });
 
   beforeAll(async () => {
-    opened = await openPgliteTestDb();
+    opened = await openPreferredTestDb();
     const db = opened.db;
     await writeGridSeed(db, grid.seed);
     for (const u of grid.seed.users) tokens[u.id] = (await createApiToken(db, { userId: u.id, name: 'test' })).secret;

@@ -2,7 +2,7 @@
 # Start, stop and inspect the real services ncg's tests use, on this host:
 #   scripts/services.sh up|down|status|restart <service…>
 # Services: postgres, slurm (scripts/services/slurm.sh), slurmrestd (only Slurm's REST daemon, for tests
-# that kill and restart it; NCG_SLURMRESTD_PORT picks the instance), prometheus (scripts/services/prometheus.sh).
+# that kill and restart it; NCG_SLURMRESTD_PORT picks the instance), prometheus (scripts/services/prometheus.sh), chromium (Debian's, for the browser test).
 # Each `up` is idempotent and waits until the service answers.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,6 +39,20 @@ slurmrestd_restart() { slurmrestd_down && slurmrestd_up; }
 # shellcheck source=scripts/services/prometheus.sh
 . "$here/services/prometheus.sh"
 
+# Chromium (Debian's package) for the dashboard's browser test, driven by playwright-core.
+chromium_answers() { /usr/bin/chromium --version >/dev/null 2>&1; }
+chromium_up() {
+  if ! chromium_answers; then
+    echo "chromium: installing Debian's chromium (--no-install-recommends)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  fi
+  chromium_answers || { echo "chromium: /usr/bin/chromium does not run" >&2; return 1; }
+  echo "chromium: $(/usr/bin/chromium --version 2>/dev/null) at /usr/bin/chromium"
+}
+chromium_down() { echo "chromium: nothing to stop (tests start and stop their own browsers)"; }
+chromium_status() { if chromium_answers; then echo "chromium: installed"; else echo "chromium: not installed"; fi; }
+chromium_restart() { chromium_up; }
+
 case "$cmd" in
   up | down | status | restart) ;;
   *) echo "usage: scripts/services.sh up|down|status|restart <service…>" >&2; exit 2 ;;
@@ -46,7 +60,7 @@ esac
 
 for svc in "$@"; do
   case "$svc" in
-    postgres | slurm | slurmrestd | prometheus) "${svc}_${cmd}" ;;
-    *) echo "unknown service: $svc (known: postgres, slurm, slurmrestd, prometheus)" >&2; exit 2 ;;
+    postgres | slurm | slurmrestd | prometheus | chromium) "${svc}_${cmd}" ;;
+    *) echo "unknown service: $svc (known: postgres, slurm, slurmrestd, prometheus, chromium)" >&2; exit 2 ;;
   esac
 done

@@ -21,6 +21,8 @@ export interface ClusterWindow {
 export interface PendingWindow extends ClusterWindow {
   attempts: number;
   firstTriedAt: number;
+  /** When it was last tried (the database's clock). */
+  lastTriedAt: number;
   lastError?: string;
 }
 
@@ -72,7 +74,9 @@ export async function pendingWindows(db: Db, clusterId?: string, limit = 10_000)
   if (clusterId !== undefined) q = q.where('cluster_id', '=', clusterId);
   const rows = await q.execute();
   return rows.map((r) => {
-    const w: PendingWindow = { clusterId: r.cluster_id, start: ms(r.window_start), end: ms(r.window_end), attempts: r.attempts, firstTriedAt: ms(r.first_tried_at) };
+    const w: PendingWindow = {
+      clusterId: r.cluster_id, start: ms(r.window_start), end: ms(r.window_end), attempts: r.attempts, firstTriedAt: ms(r.first_tried_at), lastTriedAt: ms(r.updated_at),
+    };
     if (r.last_error !== null) w.lastError = r.last_error;
     return w;
   });

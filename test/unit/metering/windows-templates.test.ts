@@ -4,6 +4,7 @@ import { alignDown, alignUp, windowsBetween } from '../../../src/metering/window
 import { contiguousSpans, windowEndingAt } from '../../../src/metering/windows.js';
 import { promqlString, renderTemplate, templateValues, unknownPlaceholders } from '../../../src/metering/templates.js';
 import { SLURM_PROFILE } from '../../../src/metering/default-queries.js';
+import { dueForRetry } from '../../../src/metering/scheduled-run.js';
 
 const MIN = 60_000;
 
@@ -46,5 +47,18 @@ describe('templates', () => {
 
   it('escapes PromQL strings', () => {
     expect(promqlString('a\\b"c\nd')).toBe('"a\\\\b\\"c\\nd"');
+  });
+});
+
+describe('pending windows are retried with a backoff', () => {
+  const w = (attempts: number, lastTriedAt: number) => ({ clusterId: 'c', start: 0, end: MIN, attempts, firstTriedAt: 0, lastTriedAt });
+  it('every pass for three attempts, then after 1, 2, 4 … steps, at most an hour apart', () => {
+    const now = 10 * 3_600_000;
+    expect(dueForRetry(w(3, now), now, MIN)).toBe(true);
+    expect(dueForRetry(w(4, now - MIN + 1), now, MIN)).toBe(false);
+    expect(dueForRetry(w(4, now - MIN), now, MIN)).toBe(true);
+    expect(dueForRetry(w(6, now - 3 * MIN), now, MIN)).toBe(false);
+    expect(dueForRetry(w(6, now - 4 * MIN), now, MIN)).toBe(true);
+    expect(dueForRetry(w(40, now - 60 * MIN), now, MIN)).toBe(true);
   });
 });

@@ -81,10 +81,8 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
   // Borrowing: in total mode the answer is the same for every pool; per type, keep the pools it may use.
   let pools = shape.candidates;
   if (!shares.mayBorrow(inst, proj, preemptible)) {
-    pools = shares.perType
-      ? pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType))
-      : shares.wouldBorrow(inst, gpus, false) ? [] : pools;
-    if (pools.length === 0) return why.verdict(id, 'ConcurrentLimit', position, why.noBorrowMessage(inst.id, shares.nominal(inst)));
+    if (shares.perType) pools = pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType));
+    if (shares.perType ? pools.length === 0 : shares.wouldBorrow(inst, gpus, false)) return why.verdict(id, 'ConcurrentLimit', position, why.noBorrowMessage(inst.id, shares.nominal(inst)));
   }
   const { now, policy } = st.snapshot;
   const endAt = now + wall * 1000;

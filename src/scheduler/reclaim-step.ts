@@ -26,9 +26,8 @@ export function tryReclaim(st: CycleState, i: number, pools: PoolRt[], endAt: nu
   const wall = jobs.wallSeconds(i);
   if (wall >= shape.reclaimFailWallAll || wall >= (shape.reclaimFailWall.get(inst) ?? Number.POSITIVE_INFINITY)) return null;
   const gpus = jobs.gpus(i);
-  const within = shares.perType
-    ? pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType))
-    : shares.wouldBorrow(inst, gpus, false) ? [] : pools;
+  if (!shares.perType && shares.wouldBorrow(inst, gpus, false)) return null; // only work within its share reclaims
+  const within = shares.perType ? pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType)) : pools;
   if (within.length === 0) return null;
   const plan = reclaim.plan(shape, inst, within, endAt, shares);
   if (!plan) {

@@ -111,7 +111,8 @@ export class ShapeCache {
 function typesKey(types: readonly string[]): string {
   if (types.length === 1) return types[0]!;
   if (types.length === 2) {
-    const [a, b] = types as [string, string];
+    const a = types[0]!;
+    const b = types[1]!;
     if (a === 'any' || b === 'any') return 'any';
     return a === b ? a : a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`;
   }

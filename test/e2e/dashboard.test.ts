@@ -90,12 +90,18 @@ describe.runIf(gate.available)('the dashboard in Chromium', () => {
     expect(o.capacity.gpus).toBe(2_816);
     expect(k.national.capacity.gpus).toBe(2_816);
     expect(o.inUse.gpus).toBeGreaterThan(0);
-    expect(await page.locator('svg.chart[role="img"] > title').count()).toBeGreaterThanOrEqual(4);
-    expect(await page.locator('h1').first().textContent()).toBe('National overview');
+    // Every chart is a captioned figure; every drawn chart is an image with a title and a description.
+    expect(await page.locator('#view figure > figcaption').count()).toBe(5);
+    const drawn = await page.locator('svg.chart').count();
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    expect(await page.locator('svg.chart[role="img"] > title + desc').count()).toBe(drawn);
+    expect(await page.locator('#view h1').textContent()).toBe('National overview');
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
   }, 120_000);
 
   it('is reachable by keyboard: the first Tab lands on the skip link, and the nav links follow', async () => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('[data-kpi="capacity-gpus"]');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('skip');
     await page.keyboard.press('Tab');
@@ -107,7 +113,7 @@ describe.runIf(gate.available)('the dashboard in Chromium', () => {
     await page.goto(`${base}/#/institution/${busy}`);
     await page.waitForSelector('[data-kpi="institution-gpu-hours"]');
     const d = await api(`/dashboard/institutions/${busy}`);
-    expect(await page.locator('h1').textContent()).toBe(d.institution.name);
+    expect(await page.locator('#view h1').textContent()).toBe(d.institution.name);
     const shown = await kpis(page);
     for (const a of d.allocations) expect(Number(shown[`awarded-${a.allocationId}`])).toBe(a.awardedGpuHours);
     expect(d.allocations.length).toBeGreaterThan(0);

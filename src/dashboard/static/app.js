@@ -63,7 +63,8 @@ async function start() {
   document.querySelector('[data-nav="institution"]').href = `#/institution/${encodeURIComponent(me.institutionId)}`;
   $('who').innerHTML = `<span>${esc(me.userId)} · ${esc(me.roles.join(', '))}</span><button type="button" id="signout">Sign out</button>`;
   $('signout').addEventListener('click', () => showSignIn());
-  await render(true);
+  // The first page keeps focus at the top (the skip link is the first Tab); later navigations move it to main.
+  await render(false);
   clearInterval(timer);
   timer = setInterval(() => document.visibilityState === 'visible' && render(false), REFRESH_MS);
 }

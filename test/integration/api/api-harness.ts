@@ -11,6 +11,9 @@ import { createMetricsRegistry } from '../../../src/observability/metrics.js';
 import { InventoryService } from '../../../src/services/inventory-service.js';
 import { JobService, type JobChangeReason } from '../../../src/services/job-service.js';
 import { UsageService } from '../../../src/services/usage-service.js';
+import { ReportService } from '../../../src/reports/report-service.js';
+import { DashboardViews } from '../../../src/reports/dashboard-views.js';
+import { defaultReportsConfig } from '../../../src/reports/config.js';
 import { createApiToken, getInstitution, listClusters, listInstitutions, listSites, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import type { JobRecord } from '../../../src/store/repositories/jobs.js';
 import type { Db } from '../../../src/store/rows.js';
@@ -70,6 +73,7 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
     jobs,
     // Every optional part present, so the OpenAPI coverage test sees every route the app can have.
     usage: new UsageService({ db }),
+    reports: reportsFor(db),
   });
   const http: HttpServerHandle = await listen(app, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${http.port}`;
@@ -108,4 +112,10 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
 /** A small valid submission for the fixture grid (project of institution `inst`, default inst-00). */
 export function validJob(overrides: Record<string, unknown> = {}, inst = 'inst-00'): Record<string, unknown> {
   return { name: 'demo', project: `${inst}-p1`, gpuType: 'h100-80gb', gpusPerNode: 2, walltime: '1h', command: ['python', 'train.py'], ...overrides };
+}
+
+/** The report service and dashboard views over `db` (no timers: queries refresh the rollups themselves). */
+function reportsFor(db: Db): { service: ReportService; views: DashboardViews } {
+  const service = new ReportService({ db, now: Date.now, config: defaultReportsConfig, freshnessMs: 0 });
+  return { service, views: new DashboardViews({ db, reports: service, inventory: new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, new Map()) }) };
 }

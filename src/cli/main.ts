@@ -7,6 +7,8 @@ import { registerServe } from './commands/serve.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerUserCommands } from './commands/user-commands.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerKpi } from './commands/kpi.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command('ncg')
   .description('ncg — the National Compute Grid control plane')
@@ -18,6 +20,8 @@ registerServe(program);
 registerAdmin(program);
 registerUserCommands(program);
 registerSimulate(program);
+registerKpi(program);
+registerReport(program);
 
 /** Print a failure the way a user can act on it, and exit non-zero. */
 function fail(err: unknown): never {

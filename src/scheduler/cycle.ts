@@ -36,11 +36,12 @@ export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   // Under reclaim, two passes (tiers.ts): jobs within their institution's nominal share first, then the
   // rest, each in scheduling order. Without reclaim, one pass in scheduling order.
   const second: number[] = [];
-  for (const i of order) {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     if (policy.reclaim && !inFirstPass(st, i)) second.push(i);
     else visit(st, i, out, walk);
   }
-  for (const i of second) visit(st, i, out, walk);
+  for (let k = 0; k < second.length; k++) visit(st, second[k]!, out, walk);
   return out;
 }
 
@@ -82,13 +83,12 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
   let pools = shape.candidates;
   if (!shares.mayBorrow(inst, proj, preemptible)) {
     if (shares.perType) pools = pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType));
-    if (shares.perType ? pools.length === 0 : shares.wouldBorrow(inst, gpus, false)) return why.verdict(id, 'ConcurrentLimit', position, why.noBorrowMessage(inst.id, shares.nominal(inst)));
+    if (shares.perType ? pools.length === 0 : shares.wouldBorrow(inst, gpus, false)) return why.verdict(id, 'ConcurrentLimit', position, why.noBorrowMessage(inst, shares.nominal(inst)));
   }
-  const { now, policy } = st.snapshot;
-  const endAt = now + wall * 1000;
-  const outcome = tryPlace(st, i, shape, pools, wall, endAt);
+  const outcome = tryPlace(st, i, shape, pools, wall);
   if (outcome.kind === 'placed') {
     const { pool } = outcome.placement;
+    const endAt = st.snapshot.now + wall * 1000;
     const borrowed = shares.wouldBorrow(inst, gpus, preemptible, pool.gpuType);
     commitPlacement(outcome.placement, shape.gpusPerNode, endAt, id);
     shares.admit(inst, proj, gpus, pool.gpuType, borrowed);
@@ -100,8 +100,9 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
     return null;
   }
   markBlocked(shape);
-  const reclaimed = tryReclaim(st, i, pools, endAt, position, out);
+  const reclaimed = tryReclaim(st, i, pools, position, out);
   if (reclaimed) return reclaimed;
+  const policy = st.snapshot.policy;
   const strict = policy.backfillDepth <= 0;
   if (!strict && walk.reservations < policy.backfillDepth && !shape.neverReservable) {
     const plan = findReservation(pools, shape.nodes, shape.gpusPerNode, st.snapshot.pending[i]!.preferredSiteId);
@@ -123,10 +124,11 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
 }
 
 /** Placement with the shape's memo: a shape without room stays without room; longer walltimes fail too. */
-function tryPlace(st: CycleState, i: number, shape: Shape, pools: PoolRt[], wall: number, endAt: number): PlaceOutcome {
+function tryPlace(st: CycleState, i: number, shape: Shape, pools: PoolRt[], wall: number): PlaceOutcome {
   if (shape.full) return FULL;
   if (wall >= shape.minBlockedWall) return HELD;
   // Only jobs that reach a real placement attempt touch their job object (for the preferred site).
+  const endAt = st.snapshot.now + wall * 1000;
   const outcome = place(pools, shape.nodes, shape.gpusPerNode, endAt, st.snapshot.pending[i]!.preferredSiteId);
   if (pools === shape.candidates) {
     if (outcome.kind === 'full') shape.full = true;

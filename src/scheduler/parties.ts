@@ -31,6 +31,11 @@ export interface Party {
   budgets: BudgetAccount[];
   /** The first pass met a job of this institution that would borrow: its later jobs wait too (tiers.ts). */
   tierClosed: boolean;
+  /** Scratch of one reclaim search (reclaim.ts): GPUs tentatively freed, valid while the stamp matches. */
+  reclaimStamp: number;
+  reclaimFreed: number;
+  /** The "may not borrow" sentence, built once (reasons.ts). */
+  noBorrowText?: string;
 }
 
 /** All parties of a cycle, created on first mention. */
@@ -69,7 +74,7 @@ export class PartyIndex {
     if (!p) {
       p = {
         index: this.list.length, id, label: `${kind} ${id}`, share: 0, inUse: 0, guaranteed: 0, inUseByType: new Map(),
-        guaranteedByType: new Map(), caps: [], noBorrow: false, budgets: [], tierClosed: false,
+        guaranteedByType: new Map(), caps: [], noBorrow: false, budgets: [], tierClosed: false, reclaimStamp: 0, reclaimFreed: 0,
       };
       map.set(id, p);
       this.list.push(p);

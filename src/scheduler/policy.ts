@@ -12,7 +12,7 @@ const DAY_SECONDS = 86_400;
  * Weights, and why:
  * - fairshare 10000: fair share is the primary signal. Fair Tree factors are ranks normalised to (0, 1], so
  *   with thousands of users one rank step is worth only a few points; a large weight keeps that granularity
- *   above the other factors' noise (Slurm's guidance is to make PriorityWeightFairshare the largest weight).
+ *   in the (integer) priority (Slurm's guidance is to make PriorityWeightFairshare the largest weight).
  * - age 1000: a job that waited `maxAgeSeconds` gains a tenth of the fair-share range — enough to order
  *   users of similar standing by waiting time and to lift long waiters, never enough to overturn a large
  *   fair-share gap.

@@ -6,8 +6,11 @@
  * Factors are in [0, 1]: fair share from Fair Tree; age = waited / maxAge, capped at 1 (a job submitted
  * "in the future" by clock skew counts 0); QoS from the policy table; size = the job's GPUs over the GPUs
  * of the largest pool (capped at 1), so the biggest gang the grid can hold gets the full size weight.
- * The breakdown reports each factor already multiplied by its weight (as Slurm's `sprio` does), so the
- * parts add up to the priority.
+ * The breakdown reports each factor already multiplied by its weight and rounded to an integer, and the
+ * priority is their sum — integers, as Slurm's priorities and `sprio` are: the display is exactly what
+ * the queue is ordered by, and integers cost no boxed numbers in the 100,000 breakdowns a cycle returns.
+ * So weights must be large for resolution (the defaults: one age point per ~10 minutes waited, fair-share
+ * ranks 10,000 / users apart); priorities closer than that tie and fall to submit time, then id.
  */
 import type { FairTree } from './fairshare.js';
 import { jobFairShare } from './fairshare.js';
@@ -57,17 +60,12 @@ export class FairShareLookup {
 /** The weighted factors of `job` under `ctx`. */
 export function weighFactors(job: JobBase, ctx: PriorityContext, fairshare: number): WeightedFactors {
   const w = ctx.policy.weights;
-  const maxAge = ctx.policy.maxAgeSeconds;
-  const waited = (ctx.now - job.submittedAt) / 1000;
-  const age = maxAge > 0 ? Math.min(1, Math.max(0, waited / maxAge)) : 1;
-  const qos = ctx.policy.qosFactor[job.qos] ?? 0;
-  const size = Math.min(1, Math.max(0, (job.nodes * job.gpusPerNode) / Math.max(1, ctx.sizeNormGpus)));
   const f = {
     priority: 0,
-    fairshare: w.fairshare * fairshare,
-    age: w.age * age,
-    qos: w.qos * qos,
-    size: w.size * size,
+    fairshare: Math.round(w.fairshare * fairshare),
+    age: Math.round(w.age * ageFactor(job, ctx)),
+    qos: Math.round(w.qos * (ctx.policy.qosFactor[job.qos] ?? 0)),
+    size: Math.round(w.size * sizeFactor(job, ctx)),
   };
   f.priority = f.fairshare + f.age + f.qos + f.size;
   return f;
@@ -76,15 +74,24 @@ export function weighFactors(job: JobBase, ctx: PriorityContext, fairshare: numb
 /** `weighFactors` written into job `i` of `table`, without allocating. */
 export function weighInto(table: JobTable, i: number, job: JobBase, ctx: PriorityContext, fairshare: number): void {
   const w = ctx.policy.weights;
-  const maxAge = ctx.policy.maxAgeSeconds;
-  const waited = (ctx.now - job.submittedAt) / 1000;
   table.setWeights(
     i,
-    w.fairshare * fairshare,
-    w.age * (maxAge > 0 ? Math.min(1, Math.max(0, waited / maxAge)) : 1),
-    w.qos * (ctx.policy.qosFactor[job.qos] ?? 0),
-    w.size * Math.min(1, Math.max(0, (job.nodes * job.gpusPerNode) / Math.max(1, ctx.sizeNormGpus))),
+    Math.round(w.fairshare * fairshare),
+    Math.round(w.age * ageFactor(job, ctx)),
+    Math.round(w.qos * (ctx.policy.qosFactor[job.qos] ?? 0)),
+    Math.round(w.size * sizeFactor(job, ctx)),
   );
+}
+
+/** waited / maxAge in [0, 1] (a job from the future, by clock skew, counts 0). */
+function ageFactor(job: JobBase, ctx: PriorityContext): number {
+  const maxAge = ctx.policy.maxAgeSeconds;
+  return maxAge > 0 ? Math.min(1, Math.max(0, (ctx.now - job.submittedAt) / 1000 / maxAge)) : 1;
+}
+
+/** GPUs over the largest pool's GPUs, in [0, 1]. */
+function sizeFactor(job: JobBase, ctx: PriorityContext): number {
+  return Math.min(1, Math.max(0, (job.nodes * job.gpusPerNode) / Math.max(1, ctx.sizeNormGpus)));
 }
 
 /** A breakdown record for the decisions (built once per pending job, at the end of the cycle). */

@@ -12,6 +12,7 @@
  * Messages shared by many jobs are built once per shape and reused, so a 100,000-job queue does not build
  * 100,000 sentences.
  */
+import type { Party } from './parties.js';
 import type { ReclaimPlan } from './reclaim.js';
 import type { ReservationPlan } from './backfill.js';
 import type { Shape } from './shapes.js';
@@ -59,7 +60,7 @@ export function reclaimMessage(plan: ReclaimPlan): string {
   return `GPUs are being reclaimed: ${plan.victims.length} borrowed job(s) (${gpus} GPUs) on pool ${label(plan.pool)} are preempted for it; it starts next cycle`;
 }
 
-/** `ConcurrentLimit` because running above nominal share is not allowed. */
-export function noBorrowMessage(institutionId: string, nominal: number): string {
-  return `institution ${institutionId} is at its nominal share (${Math.floor(nominal)} GPUs) and may not borrow idle GPUs`;
+/** `ConcurrentLimit` because running above nominal share is not allowed (built once per institution). */
+export function noBorrowMessage(inst: Party, nominal: number): string {
+  return inst.noBorrowText ??= `institution ${inst.id} is at its nominal share (${Math.floor(nominal)} GPUs) and may not borrow idle GPUs`;
 }

@@ -17,7 +17,7 @@ import * as why from './reasons.js';
 import type { CycleDecisions, PendingVerdict } from './types.js';
 
 /** Plan and commit a reclaim for the job at index `i`; its verdict, or null when nothing was reclaimed. */
-export function tryReclaim(st: CycleState, i: number, pools: PoolRt[], endAt: number, position: number, out: CycleDecisions): PendingVerdict | null {
+export function tryReclaim(st: CycleState, i: number, pools: PoolRt[], position: number, out: CycleDecisions): PendingVerdict | null {
   const { shares, reclaim, jobs } = st;
   const { policy, now } = st.snapshot;
   if (!policy.reclaim || reclaim.empty || jobs.preemptible(i)) return null;
@@ -29,6 +29,7 @@ export function tryReclaim(st: CycleState, i: number, pools: PoolRt[], endAt: nu
   if (!shares.perType && shares.wouldBorrow(inst, gpus, false)) return null; // only work within its share reclaims
   const within = shares.perType ? pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType)) : pools;
   if (within.length === 0) return null;
+  const endAt = now + wall * 1000;
   const plan = reclaim.plan(shape, inst, within, endAt, shares);
   if (!plan) {
     if (within === shape.candidates) {

@@ -51,6 +51,8 @@ interface PoolVictims {
 /** Victims per pool, ordered lowest priority first, then youngest, then id. */
 export class ReclaimBook {
   private readonly byPool = new Map<PoolRt, PoolVictims>();
+  /** Tags each pool search, so parties' `reclaimFreed` scratch needs no clearing. */
+  private stamp = 0;
 
   /** Register a running job (only borrowed or preemptible ones can ever be victims). */
   add(job: RunningJob, inst: Party, proj: Party, pool: PoolRt, priority: number): void {
@@ -87,7 +89,7 @@ export class ReclaimBook {
     for (const p of pools) {
       const pv = this.byPool.get(p);
       if (!pv || !p.open || !mayFit(p, pv, job.nodes, job.gpusPerNode)) continue;
-      const plan = planInPool(p, pv, job, exclude, endAt, shares);
+      const plan = planInPool(p, pv, job, exclude, endAt, shares, ++this.stamp);
       if (!plan) continue;
       let cost = plan.victims.length;
       for (const v of plan.victims) cost += v.job.nodes * v.job.gpusPerNode * 1e4;
@@ -102,13 +104,12 @@ export class ReclaimBook {
   /** Take the plan: victims are marked, free GPUs of the chosen nodes are held, victims' GPUs stay busy. */
   commit(plan: ReclaimPlan, job: Beneficiary & { id: string }, endAt: number, shares: ShareBook): void {
     const pv = this.byPool.get(plan.pool)!;
-    const chosen = new Set(plan.nodes);
     for (const v of plan.victims) {
       v.taken = true;
       shares.release(v.inst, v.proj, v.job.nodes * v.job.gpusPerNode, v.job.gpuType, v.job.borrowed || v.job.qos === 'preemptible');
       for (const i of v.nodes) {
         pv.victimGpus[i]! -= v.job.gpusPerNode;
-        if (chosen.has(i)) plan.pool.timeline.extendRelease(i, v.job.id, endAt);
+        if (plan.nodes.includes(i)) plan.pool.timeline.extendRelease(i, v.job.id, endAt);
       }
     }
     for (const i of plan.nodes) {
@@ -131,25 +132,26 @@ function usable(p: PoolRt, i: number, g: number, endAt: number): boolean {
   return p.healthy[i] === 1 && p.total[i]! >= g && endAt <= p.timeline.resStart[i]!;
 }
 
-function planInPool(p: PoolRt, pv: PoolVictims, job: Beneficiary, exclude: Party | null, endAt: number, shares: ShareBook): ReclaimPlan | null {
+function planInPool(p: PoolRt, pv: PoolVictims, job: Beneficiary, exclude: Party | null, endAt: number, shares: ShareBook, stamp: number): ReclaimPlan | null {
   const G = job.gpusPerNode;
   const f = pv.scratch;
   f.set(p.free);
   let count = 0;
   for (let i = 0; i < f.length; i++) if (f[i]! >= G && usable(p, i, G, endAt)) count++;
-  const chosen: Victim[] = [];
-  let freed: Map<Party, number> | undefined;
-  for (const v of pv.list) {
-    if (count >= job.nodes) break;
+  let chosen: Victim[] | undefined; // allocated only once a victim helps: most searches fail early
+  for (let k = 0; k < pv.list.length && count < job.nodes; k++) {
+    const v = pv.list[k]!;
     if (v.taken || v.inst === exclude) continue;
+    const gpus = v.job.nodes * v.job.gpusPerNode;
     if (v.job.qos !== 'preemptible') {
       // Only GPUs strictly above the victim institution's nominal share may be taken: preempting this job
       // must leave it at or above nominal (this cycle's admissions count in its use).
-      const already = freed?.get(v.inst) ?? 0;
-      if (shares.excess(v.inst, p.gpuType) - already < v.job.nodes * v.job.gpusPerNode) continue;
+      const already = v.inst.reclaimStamp === stamp ? v.inst.reclaimFreed : 0;
+      if (shares.excess(v.inst, p.gpuType) - already < gpus) continue;
     }
     let helps = false;
-    for (const i of v.nodes) {
+    for (let n = 0; n < v.nodes.length; n++) {
+      const i = v.nodes[n]!;
       if (!usable(p, i, G, endAt)) continue;
       helps = true;
       const before = f[i]!;
@@ -157,11 +159,14 @@ function planInPool(p: PoolRt, pv: PoolVictims, job: Beneficiary, exclude: Party
       if (before < G && f[i]! >= G) count++;
     }
     if (!helps) continue;
-    chosen.push(v);
-    freed ??= new Map();
-    freed.set(v.inst, (freed.get(v.inst) ?? 0) + v.job.nodes * v.job.gpusPerNode);
+    (chosen ??= []).push(v);
+    if (v.inst.reclaimStamp !== stamp) {
+      v.inst.reclaimStamp = stamp;
+      v.inst.reclaimFreed = 0;
+    }
+    v.inst.reclaimFreed += gpus;
   }
-  if (count < job.nodes) return null;
+  if (count < job.nodes || !chosen) return null;
   const nodes = selectNodes(p, f, G, job.nodes, endAt);
   return { pool: p, nodes, victims: prune(chosen, nodes, f, G) };
 }
@@ -177,16 +182,16 @@ function selectNodes(p: PoolRt, f: Int32Array, G: number, n: number, endAt: numb
 
 /** Drop victims (highest priority first) whose GPUs the selected nodes do not need. */
 function prune(chosen: Victim[], nodes: number[], f: Int32Array, G: number): Victim[] {
-  const selected = new Set(nodes);
   const keep: Victim[] = [];
   for (let k = chosen.length - 1; k >= 0; k--) {
     const v = chosen[k]!;
-    const mine = v.nodes.filter((i) => selected.has(i));
-    if (mine.every((i) => f[i]! - v.job.gpusPerNode >= G)) {
-      for (const i of mine) f[i] = f[i]! - v.job.gpusPerNode;
-    } else {
+    let needed = false;
+    for (const i of v.nodes) if (nodes.includes(i) && f[i]! - v.job.gpusPerNode < G) needed = true;
+    if (needed) {
       keep.push(v);
+      continue;
     }
+    for (const i of v.nodes) if (nodes.includes(i)) f[i] = f[i]! - v.job.gpusPerNode;
   }
   return keep.reverse();
 }

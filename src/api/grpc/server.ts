@@ -16,6 +16,8 @@ import { healthHandlers } from './health.js';
 import { jobHandlers } from './job-handlers.js';
 import { loadProtos, serviceConstructor } from './load-protos.js';
 import { usageHandlers } from './usage-handlers.js';
+import { reportHandlers } from './report-handlers.js';
+import type { ReportService } from '../../reports/report-service.js';
 import { withSafeDecoding } from './safe-decode.js';
 
 /** Largest request message accepted: the same 1 MiB REST allows for a body by default. */
@@ -31,6 +33,8 @@ export interface GrpcDeps {
   jobEvents: (jobId: string, afterId: number) => Promise<JobEvent[]>;
   /** `ncg.v1.UsageService` (usage-handlers.ts), served when given. */
   usage?: UsageService;
+  /** `ncg.v1.ReportService` (report-handlers.ts), served when given. */
+  reports?: ReportService;
   /** Readiness for the health service; without it the server reports SERVING while it runs. */
   ready?: () => Promise<boolean>;
   /** How often Watch looks for new events (default 250 ms). */
@@ -75,6 +79,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   add('ncg.v1.JobService', jobHandlers({ ...ctx, jobs: deps.jobs, jobEvents: deps.jobEvents, shutdown: shutdown.signal, ...(deps.watchPollMs ? { pollMs: deps.watchPollMs } : {}) }));
   add('ncg.v1.ClusterService', clusterHandlers({ ...ctx, inventory: deps.inventory }));
   if (deps.usage) add('ncg.v1.UsageService', usageHandlers({ ...ctx, usage: deps.usage }));
+  if (deps.reports) add('ncg.v1.ReportService', reportHandlers({ ...ctx, reports: deps.reports }));
   add('grpc.health.v1.Health', healthHandlers({ services: served, ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
   new ReflectionService(protos.packageDefinition).addToServer(server);
 

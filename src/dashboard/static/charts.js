@@ -64,7 +64,7 @@ export function lineChart({ caption, hint = '', points, series, format = (v) => 
   const t0 = Math.min(...ts);
   const t1 = Math.max(...ts, t0 + 1);
   const top = yMax ?? Math.max(1e-9, ...points.flatMap((p) => series.map((k) => p.values[k] ?? 0))) * 1.1;
-  const X = (t) => pad.l + ((t - t0) / (t1 - t0)) * (width - pad.l - pad.r);
+  const X = (t) => (ts.length === 1 ? (pad.l + width - pad.r) / 2 : pad.l + ((t - t0) / (t1 - t0)) * (width - pad.l - pad.r));
   const Y = (v) => height - pad.b - (v / top) * (height - pad.t - pad.b);
   const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line class="grid-line" x1="${pad.l}" x2="${width - pad.r}" y1="${Y(top * f)}" y2="${Y(top * f)}"/><text x="${pad.l - 6}" y="${Y(top * f)}" text-anchor="end" dominant-baseline="middle">${esc(format(top * f))}</text>`).join('');
   const ticks = [t0, (t0 + t1) / 2, t1].map((t) => `<text x="${X(t)}" y="${height - 8}" text-anchor="middle">${esc(new Date(t).toISOString().slice(11, 16))}</text>`).join('');
@@ -73,7 +73,9 @@ export function lineChart({ caption, hint = '', points, series, format = (v) => 
       const c = COLOURS[j % COLOURS.length];
       const d = points.map((p, i) => `${i ? 'L' : 'M'}${X(ts[i]).toFixed(1)},${Y(p.values[k] ?? 0).toFixed(1)}`).join('');
       const fill = area ? `<path d="${d}L${X(ts[ts.length - 1]).toFixed(1)},${Y(0)}L${X(ts[0]).toFixed(1)},${Y(0)}Z" fill="${c}" fill-opacity="0.15"/>` : '';
-      return `${fill}<path d="${d}" fill="none" stroke="${c}" stroke-width="2.2" stroke-linejoin="round"/>`;
+      // Dots where points are few (a new grid has one or two buckets, and a lone point draws no line).
+      const dots = points.length <= 40 ? points.map((p, i) => `<circle cx="${X(ts[i]).toFixed(1)}" cy="${Y(p.values[k] ?? 0).toFixed(1)}" r="3.2" fill="${c}"/>`).join('') : '';
+      return `${fill}<path d="${d}" fill="none" stroke="${c}" stroke-width="2.2" stroke-linejoin="round"/>${dots}`;
     })
     .join('');
   const last = points[points.length - 1];

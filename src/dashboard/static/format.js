@@ -39,7 +39,9 @@ export function dur(s) {
 export function when(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
-  return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }) + ' UTC';
+  // The year only when it is not this one (projected exhaustion can be years away).
+  const year = d.getUTCFullYear() !== new Date().getUTCFullYear() ? { year: 'numeric' } : {};
+  return d.toLocaleString('en-GB', { day: 'numeric', month: 'short', ...year, hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }) + ' UTC';
 }
 
 /** A number with its raw value for machines (tests read data-value). */

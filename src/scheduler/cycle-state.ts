@@ -57,7 +57,7 @@ export function prepareCycle(snapshot: SchedulerSnapshot): CycleState {
     const job = pending[i]!;
     weighInto(jobs, i, job, pctx, lookup.of(job));
     jobs.set(
-      i, job.id, job.nodes * job.gpusPerNode, job.walltimeSeconds, job.qos === 'preemptible', shapes.of(job),
+      i, job.id, job.submittedAt, job.nodes * job.gpusPerNode, job.walltimeSeconds, job.qos === 'preemptible', shapes.of(job),
       parties.institution(job.institutionId), parties.project(job.projectId),
     );
   }

@@ -30,9 +30,9 @@ import type { CycleDecisions, PendingVerdict, SchedulerSnapshot } from './types.
 export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   const st = prepareCycle(snapshot);
   const { pending, policy } = snapshot;
-  const order = scheduleOrder(pending, st.jobs.priority, policy.ordering);
-  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: new Array(order.length) };
-  const walk: Walk = { reservations: 0, position: 0 };
+  const order = scheduleOrder(pending, st.jobs.priority, policy.ordering, st.jobs.submitted);
+  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: [] };
+  const walk: Walk = { reservations: 0, position: 0, walked: new Int32Array(order.length) };
   // Under reclaim, two passes (tiers.ts): jobs within their institution's nominal share first, then the
   // rest, each in scheduling order. Without reclaim, one pass in scheduling order.
   const second: number[] = [];
@@ -42,6 +42,7 @@ export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
     else visit(st, i, out, walk);
   }
   for (let k = 0; k < second.length; k++) visit(st, second[k]!, out, walk);
+  out.priorities = st.jobs.breakdowns(walk.walked);
   return out;
 }
 
@@ -50,11 +51,13 @@ interface Walk {
   reservations: number;
   /** Jobs decided so far: positions are 1-based places in the walk (and in `priorities`). */
   position: number;
+  /** Job index at each place of the walk. */
+  walked: Int32Array;
 }
 
-/** Decide one job in walk order, recording its place and priority breakdown. */
+/** Decide one job in walk order, recording its place. */
 function visit(st: CycleState, i: number, out: CycleDecisions, walk: Walk): void {
-  out.priorities[walk.position++] = st.jobs.breakdown(i);
+  walk.walked[walk.position++] = i;
   const v = decide(st, i, walk.position, out, walk);
   if (v) out.pending.push(v);
 }

@@ -23,18 +23,20 @@ const WEIGHTS = 6;
 /** What the walk needs of each pending job, by index in snapshot.pending. */
 export class JobTable {
   private readonly rec: Float64Array;
-  /** Priorities alone, contiguous, for the sort. */
+  /** Priorities and submit times alone, contiguous, for the sort. */
   readonly priority: Float64Array;
+  readonly submitted: Float64Array;
   readonly id: string[];
 
   constructor(readonly n: number, private readonly shapes: readonly Shape[], private readonly parties: readonly Party[]) {
     this.rec = new Float64Array(n * STRIDE);
     this.priority = new Float64Array(n);
+    this.submitted = new Float64Array(n);
     this.id = new Array<string>(n);
   }
 
   /** Fill record `i`. */
-  set(i: number, id: string, gpus: number, wallSeconds: number, preemptible: boolean, shape: Shape, inst: Party, proj: Party): void {
+  set(i: number, id: string, submittedAt: number, gpus: number, wallSeconds: number, preemptible: boolean, shape: Shape, inst: Party, proj: Party): void {
     const b = i * STRIDE;
     const r = this.rec;
     r[b + GPUS] = gpus;
@@ -44,6 +46,7 @@ export class JobTable {
     r[b + INST] = inst.index;
     r[b + PROJ] = proj.index;
     this.id[i] = id;
+    this.submitted[i] = submittedAt;
   }
 
   /** Record the weighted factors of job `i`. */
@@ -59,11 +62,22 @@ export class JobTable {
     this.priority[i] = priority;
   }
 
-  /** The priority breakdown of job `i` (a fresh object for the decisions). */
-  breakdown(i: number): PriorityBreakdown {
-    const b = i * STRIDE + WEIGHTS;
+  /**
+   * The priority breakdowns of the jobs at `order`, in that order. They are built in index order — reading
+   * the records front to back while allocating — and only then placed: measurably cheaper than building
+   * each while the walk jumps around the table.
+   */
+  breakdowns(order: Int32Array): PriorityBreakdown[] {
+    const n = order.length;
+    const built = new Array<PriorityBreakdown>(this.n);
     const r = this.rec;
-    return { jobId: this.id[i]!, priority: r[b]!, factors: { fairshare: r[b + 1]!, age: r[b + 2]!, qos: r[b + 3]!, size: r[b + 4]! } };
+    for (let i = 0; i < this.n; i++) {
+      const b = i * STRIDE + WEIGHTS;
+      built[i] = { jobId: this.id[i]!, priority: r[b]!, factors: { fairshare: r[b + 1]!, age: r[b + 2]!, qos: r[b + 3]!, size: r[b + 4]! } };
+    }
+    const out = new Array<PriorityBreakdown>(n);
+    for (let k = 0; k < n; k++) out[k] = built[order[k]!]!;
+    return out;
   }
 
   /** GPUs of the whole gang. */

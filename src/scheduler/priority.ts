@@ -101,17 +101,47 @@ export function toBreakdown(jobId: string, f: WeightedFactors): PriorityBreakdow
 
 /**
  * Indices of `jobs` in scheduling order: priority descending, then submit time, then id (`fifo`: submit
- * time, then id). `priority` is per job and ignored for `fifo`. See sort-order.ts for how this beats a
- * comparator sort while keeping exactly this order.
+ * time, then id). `priority` and `submitted` are per job (`priority` ignored for `fifo`). See
+ * sort-order.ts for how this beats a comparator sort while keeping exactly this order.
+ *
+ * Priorities are integers, so many jobs share one; packing the submit time (quantised) under the priority
+ * in the same key lets the native sort break those ties too, leaving the comparator only jobs submitted
+ * within one quantum of each other at equal priority.
  */
-export function scheduleOrder(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering']): Int32Array {
-  const n = jobs.length;
-  const submitted = new Float64Array(n);
-  for (let i = 0; i < n; i++) submitted[i] = jobs[i]!.submittedAt;
-  if (ordering === 'fifo') return orderByKey(submitted, compareJobs(jobs, priority, ordering));
+export function scheduleOrder(jobs: readonly JobBase[], priority: Float64Array, ordering: SchedulerPolicy['ordering'], submitted: Float64Array): Int32Array {
+  const cmp = compareJobs(jobs, priority, ordering);
+  if (ordering === 'fifo') return orderByKey(submitted, cmp);
+  return orderByKey(priorityThenSubmit(priority, submitted), cmp);
+}
+
+/** −priority, with the submit time quantised into the room the key has left when priorities are integers. */
+function priorityThenSubmit(priority: Float64Array, submitted: Float64Array): Float64Array {
+  const n = priority.length;
   const key = new Float64Array(n);
-  for (let i = 0; i < n; i++) key[i] = -priority[i]!;
-  return orderByKey(key, compareJobs(jobs, priority, ordering));
+  let pHi = Number.NEGATIVE_INFINITY;
+  let pLo = Number.POSITIVE_INFINITY;
+  let sHi = Number.NEGATIVE_INFINITY;
+  let sLo = Number.POSITIVE_INFINITY;
+  let integers = true;
+  for (let i = 0; i < n; i++) {
+    const p = priority[i]!;
+    const s = submitted[i]!;
+    if (p > pHi) pHi = p;
+    if (p < pLo) pLo = p;
+    if (s > sHi) sHi = s;
+    if (s < sLo) sLo = s;
+    if (integers && !Number.isInteger(p)) integers = false;
+  }
+  const room = 2 ** (51 - Math.max(1, Math.ceil(Math.log2(Math.max(2, n)))));
+  const span = pHi - pLo + 1;
+  if (!integers || !Number.isFinite(sHi - sLo) || span * 2 > room) {
+    for (let i = 0; i < n; i++) key[i] = -priority[i]!;
+    return key;
+  }
+  const slots = Math.floor(room / span);
+  const sScale = sHi > sLo ? (slots - 1) / (sHi - sLo) : 0;
+  for (let i = 0; i < n; i++) key[i] = (pHi - priority[i]!) * slots + Math.floor((submitted[i]! - sLo) * sScale);
+  return key;
 }
 
 /** The scheduling order as a comparator over job indices (a total order: ids are unique). */

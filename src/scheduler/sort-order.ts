@@ -10,23 +10,29 @@
  * whatever the input order.
  */
 
-/** Indices 0..n−1 ordered by ascending `key`, then by `tieBreak`. */
+/**
+ * Indices 0..n−1 ordered by ascending `key`, then by `tieBreak` (which must order equal keys; it may also
+ * be called on keys that differ by less than one level and must then order them by key first).
+ */
 export function orderByKey(key: Float64Array, tieBreak: (a: number, b: number) => number): Int32Array {
   const n = key.length;
   const order = new Int32Array(n);
   if (n === 0) return order;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
+  let integers = true;
   for (let i = 0; i < n; i++) {
     const k = key[i]!;
     if (k < lo) lo = k;
     if (k > hi) hi = k;
+    if (integers && !Number.isInteger(k)) integers = false;
   }
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return comparatorOrder(key, tieBreak);
   const indexBits = Math.max(1, Math.ceil(Math.log2(n)));
   const radix = 2 ** indexBits;
   const levels = 2 ** (52 - indexBits) - 1;
-  const scale = hi > lo ? levels / (hi - lo) : 0;
+  // Integer keys that fit are used as they are (exact: equal levels are equal keys).
+  const scale = integers && hi - lo <= levels ? 1 : hi > lo ? levels / (hi - lo) : 0;
   if (!Number.isFinite(scale)) return comparatorOrder(key, tieBreak); // a range so small it underflows
   const packed = new Float64Array(n);
   for (let i = 0; i < n; i++) packed[i] = Math.floor((key[i]! - lo) * scale) * radix + i;

@@ -44,8 +44,22 @@ describe('scheduling order', () => {
   it('priority descending, then submit time, then id; fifo ignores priority', () => {
     const jobs = [job('b', { submittedAt: 2 }), job('a', { submittedAt: 2 }), job('c', { submittedAt: 1 }), job('d', { submittedAt: 3 })];
     const prio = Float64Array.from([5, 5, 5, 9]);
-    expect(Array.from(scheduleOrder(jobs, prio, 'priority'), (i) => jobs[i]!.id)).toEqual(['d', 'c', 'a', 'b']);
-    expect(Array.from(scheduleOrder(jobs, prio, 'fifo'), (i) => jobs[i]!.id)).toEqual(['c', 'a', 'b', 'd']);
+    const submitted = Float64Array.from(jobs, (j) => j.submittedAt);
+    expect(Array.from(scheduleOrder(jobs, prio, 'priority', submitted), (i) => jobs[i]!.id)).toEqual(['d', 'c', 'a', 'b']);
+    expect(Array.from(scheduleOrder(jobs, prio, 'fifo', submitted), (i) => jobs[i]!.id)).toEqual(['c', 'a', 'b', 'd']);
+  });
+
+  it('orders exactly as the comparator, for integer and fractional priorities alike', () => {
+    const prioArb = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 1_000_000 }), fc.double({ min: 0, max: 100, noNaN: true }));
+    const row = fc.tuple(prioArb, fc.integer({ min: 0, max: 50 }).map((m) => T0 - m * 1000), fc.constantFrom('a', 'b', 'c', 'd', 'e'));
+    fc.assert(fc.property(fc.array(row, { maxLength: 200 }), fc.constantFrom('priority' as const, 'fifo' as const), (rows, ordering) => {
+      const jobs = rows.map(([, at, name], k) => job(`${name}${k}`, { submittedAt: at }));
+      const prio = Float64Array.from(rows, (r) => r[0]);
+      const submitted = Float64Array.from(jobs, (j) => j.submittedAt);
+      const expected = jobs.map((_, i) => i).sort((a, b) =>
+        (ordering === 'priority' ? prio[b]! - prio[a]! : 0) || submitted[a]! - submitted[b]! || (jobs[a]!.id < jobs[b]!.id ? -1 : 1));
+      expect(Array.from(scheduleOrder(jobs, prio, ordering, submitted))).toEqual(expected);
+    }), { numRuns: 300 });
   });
 
   it('reports a breakdown per pending job, in queue order, and positions match it', () => {

@@ -5,9 +5,11 @@
  * entries of parallel arrays) live in memory. One 96-byte record per job — GPUs, walltime, flags, the
  * indices of its shape and parties, then its weighted priority factors — costs one or two cache misses per
  * job where reading the job object, or a dozen separate arrays, costs one per field; on a 100,000-job queue
- * that difference is most of a cycle.
+ * that difference is most of a cycle. The arrays are reused across cycles (scratch.ts); `set` and
+ * `setWeights` write every field that is read.
  */
 import type { Party } from './parties.js';
+import { scratchF64, Slot } from './scratch.js';
 import type { Shape } from './shapes.js';
 import type { PriorityBreakdown } from './types.js';
 
@@ -29,9 +31,9 @@ export class JobTable {
   readonly id: string[];
 
   constructor(readonly n: number, private readonly shapes: readonly Shape[], private readonly parties: readonly Party[]) {
-    this.rec = new Float64Array(n * STRIDE);
-    this.priority = new Float64Array(n);
-    this.submitted = new Float64Array(n);
+    this.rec = scratchF64(Slot.JobRecords, n * STRIDE);
+    this.priority = scratchF64(Slot.Priority, n);
+    this.submitted = scratchF64(Slot.Submitted, n);
     this.id = new Array<string>(n);
   }
 

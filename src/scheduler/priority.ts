@@ -15,6 +15,7 @@
 import type { FairTree } from './fairshare.js';
 import { jobFairShare } from './fairshare.js';
 import type { JobTable } from './job-table.js';
+import { scratchF64, Slot } from './scratch.js';
 import { orderByKey } from './sort-order.js';
 import type { JobBase, PriorityBreakdown, SchedulerPolicy } from './types.js';
 
@@ -117,7 +118,7 @@ export function scheduleOrder(jobs: readonly JobBase[], priority: Float64Array, 
 /** −priority, with the submit time quantised into the room the key has left when priorities are integers. */
 function priorityThenSubmit(priority: Float64Array, submitted: Float64Array): Float64Array {
   const n = priority.length;
-  const key = new Float64Array(n);
+  const key = scratchF64(Slot.OrderKey, n);
   let pHi = Number.NEGATIVE_INFINITY;
   let pLo = Number.POSITIVE_INFINITY;
   let sHi = Number.NEGATIVE_INFINITY;

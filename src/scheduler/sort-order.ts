@@ -7,8 +7,10 @@
  * with the full comparator. Quantisation maps the key range onto 2^(52 − index bits) levels, monotonically,
  * so the order never contradicts the key; keys closer than one level (≈ 4·10⁻⁷ of the range for 100,000
  * jobs) count as equal and fall through to the tie-break — which is a total order, so the result is the same
- * whatever the input order.
+ * whatever the input order. The packed and level arrays are scratch reused across cycles (scratch.ts).
  */
+
+import { scratchF64, Slot } from './scratch.js';
 
 /**
  * Indices 0..n−1 ordered by ascending `key`, then by `tieBreak` (which must order equal keys; it may also
@@ -34,10 +36,10 @@ export function orderByKey(key: Float64Array, tieBreak: (a: number, b: number) =
   // Integer keys that fit are used as they are (exact: equal levels are equal keys).
   const scale = integers && hi - lo <= levels ? 1 : hi > lo ? levels / (hi - lo) : 0;
   if (!Number.isFinite(scale)) return comparatorOrder(key, tieBreak); // a range so small it underflows
-  const packed = new Float64Array(n);
+  const packed = scratchF64(Slot.Packed, n);
   for (let i = 0; i < n; i++) packed[i] = Math.floor((key[i]! - lo) * scale) * radix + i;
   packed.sort();
-  const level = new Float64Array(n);
+  const level = scratchF64(Slot.Level, n);
   for (let i = 0; i < n; i++) {
     const p = packed[i]!;
     const idx = p % radix;

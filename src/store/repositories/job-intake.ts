@@ -11,8 +11,8 @@
  */
 import { sql } from 'kysely';
 import { withDbErrors } from '../db-errors.js';
-import { date, json, type Db } from '../rows.js';
-import { jobFromRow, type JobRecord, type NewJob } from './jobs.js';
+import type { Db } from '../rows.js';
+import { jobFromRow, newJobRow, type JobRecord, type NewJob } from './jobs.js';
 
 /**
  * Insert queued jobs and their `submitted` events in one statement. Returns, in input order, each job as
@@ -26,21 +26,7 @@ export async function submitJobs(db: Db, jobs: readonly NewJob[]): Promise<(JobR
         qb
           .insertInto('jobs')
           .values(
-            jobs.map((job) => ({
-              id: job.id,
-              institution_id: job.institutionId,
-              project_id: job.spec.projectId,
-              user_id: job.userId,
-              spec: json(job.spec),
-              gpu_types: job.spec.gpuTypes,
-              nodes: job.spec.nodes,
-              gpus_per_node: job.spec.gpusPerNode,
-              walltime_seconds: job.spec.walltimeSeconds,
-              qos: job.spec.qos,
-              state: 'queued' as const,
-              submitted_at: date(job.submittedAt),
-              client_key: job.clientKey ?? null,
-            })),
+            jobs.map(newJobRow),
           )
           .onConflict((oc) => oc.columns(['user_id', 'client_key']).doNothing())
           .returningAll(),

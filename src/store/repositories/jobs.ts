@@ -72,26 +72,31 @@ export interface NewJob {
   clientKey?: string;
 }
 
+/** The jobs row of a newly submitted (queued) job; shared by single and batched inserts. */
+export function newJobRow(job: NewJob) {
+  return {
+    id: job.id,
+    institution_id: job.institutionId,
+    project_id: job.spec.projectId,
+    user_id: job.userId,
+    spec: json(job.spec),
+    gpu_types: job.spec.gpuTypes,
+    nodes: job.spec.nodes,
+    gpus_per_node: job.spec.gpusPerNode,
+    walltime_seconds: job.spec.walltimeSeconds,
+    qos: job.spec.qos,
+    state: 'queued' as const,
+    submitted_at: date(job.submittedAt),
+    client_key: job.clientKey ?? null,
+  };
+}
+
 /** Insert a queued job and its first event. Throws DomainError `conflict` if the client key was used. */
 export async function insertJob(db: Db, job: NewJob): Promise<JobRecord> {
   return db.transaction().execute(async (tx) => {
     const row = await tx
       .insertInto('jobs')
-      .values({
-        id: job.id,
-        institution_id: job.institutionId,
-        project_id: job.spec.projectId,
-        user_id: job.userId,
-        spec: json(job.spec),
-        gpu_types: job.spec.gpuTypes,
-        nodes: job.spec.nodes,
-        gpus_per_node: job.spec.gpusPerNode,
-        walltime_seconds: job.spec.walltimeSeconds,
-        qos: job.spec.qos,
-        state: 'queued',
-        submitted_at: date(job.submittedAt),
-        client_key: job.clientKey ?? null,
-      })
+      .values(newJobRow(job))
       .returningAll()
       .executeTakeFirstOrThrow();
     await tx.insertInto('job_events').values({ job_id: job.id, from_state: null, to_state: 'queued', at: date(job.submittedAt), reason: 'submitted', data: json({}) }).execute();

@@ -3,11 +3,7 @@ import { Router } from 'express';
 import type { Institution } from '../../../domain/types.js';
 import { onlyParams, pageParams, type PageParams } from '../query.js';
 
-/** A page of items and the cursor of the next page (absent on the last page). */
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
+import type { Page } from '../../../store/cursor.js';
 
 /** What the institution routes read. */
 export interface InstitutionReader {

@@ -61,6 +61,21 @@ export interface AllocationsTable {
   id: string; institution_id: string; project_id: string | null; period_start: Timestamp; period_end: Timestamp;
   gpu_hours: number; kind: BudgetKind; grace_pct: Generated<number>; max_concurrent_gpus: number | null; may_borrow: Generated<boolean>;
   created_at: CreatedAt;
+  /** The institution award a project sub-allocation was split from (migration 0007); null for awards. */
+  parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A change request on an allocation (migration 0007): mutable status; its history is allocation_events. */
+export interface AllocationRequestsTable {
+  id: string; allocation_id: string; requested_by: string; requested_at: CreatedAt; extra_gpu_hours: Generated<number>;
+  extend_to: Timestamp | null; justification: string; status: Generated<'pending' | 'approved' | 'rejected'>;
+  decided_by: string | null; decided_at: Timestamp | null; comment: string | null;
+}
+
+/** One step of the allocation workflow (migration 0007); append-only. */
+export interface AllocationEventsTable {
+  id: Serial; allocation_id: string; request_id: string | null; at: CreatedAt; actor_user_id: string | null;
+  kind: 'awarded' | 'split' | 'requested' | 'approved' | 'rejected'; data: JsonDefault<Record<string, unknown>>;
 }
 
 export interface JobsTable {
@@ -107,6 +122,12 @@ export interface MeteringDiscrepanciesTable {
 export interface AuditLogTable {
   id: Serial; at: CreatedAt; actor_user_id: string | null; action: string; target_kind: string | null;
   target_id: string | null; data: JsonDefault<Record<string, unknown>>;
+  /** Migration 0007: the authenticating token, the client address, the institution concerned, values before/after. */
+  token_id: ColumnType<string | null, string | null | undefined, never>;
+  client_address: ColumnType<string | null, string | null | undefined, never>;
+  institution_id: ColumnType<string | null, string | null | undefined, never>;
+  before: ColumnType<unknown, string | null | undefined, never>;
+  after: ColumnType<unknown, string | null | undefined, never>;
 }
 
 export interface KpiSnapshotsTable {
@@ -137,6 +158,8 @@ export interface Database {
   project_members: ProjectMembersTable;
   api_tokens: ApiTokensTable;
   allocations: AllocationsTable;
+  allocation_requests: AllocationRequestsTable;
+  allocation_events: AllocationEventsTable;
   jobs: JobsTable;
   job_events: JobEventsTable;
   ledger_entries: LedgerEntriesTable;

@@ -9,6 +9,7 @@ import { migration0003AppendOnly } from './0003_append_only.js';
 import { migration0004Metering } from './0004_metering.js';
 import { migration0005KpiRollups } from './0005_kpi_rollups.js';
 import { migration0006LedgerJobOwner } from './0006_ledger_job_owner.js';
+import { migration0007AllocationWorkflow } from './0007_allocation_workflow.js';
 
 /** Migrations by name; names sort in the order they apply. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_metering': migration0004Metering,
   '0005_kpi_rollups': migration0005KpiRollups,
   '0006_ledger_job_owner': migration0006LedgerJobOwner,
+  '0007_allocation_workflow': migration0007AllocationWorkflow,
 };
 
 /** The names of all known migrations, in order. */

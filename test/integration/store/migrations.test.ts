@@ -7,7 +7,7 @@ import { describeEachStore } from '../../helpers/db.js';
 import { createTestDatabase } from '../../helpers/postgres-template.js';
 
 const EXPECTED_TABLES = [
-  'allocations', 'api_tokens', 'audit_log', 'cluster_health_samples', 'clusters', 'institutions', 'job_events', 'jobs',
+  'allocation_events', 'allocation_requests', 'allocations', 'api_tokens', 'audit_log', 'cluster_health_samples', 'clusters', 'institutions', 'job_events', 'jobs',
   'kpi_job_end_daily', 'kpi_job_end_monthly', 'kpi_ledger_daily', 'kpi_ledger_monthly', 'kpi_rollup_marks', 'kpi_snapshots', 'kpi_wait_daily', 'ledger_entries', 'meta', 'metering_discrepancies', 'metering_windows', 'operator_sites', 'pools', 'project_members',
   'projects', 'sites', 'usage_accounts', 'user_roles', 'users',
 ];

@@ -27,7 +27,7 @@ import { registerConfiguredClusters } from './bootstrap/federated-clusters.js';
 import { nationalGridSeed } from './seed/national-grid.js';
 import { ScaledClock, createSimClusters } from './adapters/sim/index.js';
 import type { ClusterAdapter } from './adapters/port.js';
-import { Controller, LocalLease, PgAdvisoryLease, policyFromConfig, type LeaderLease } from './control/index.js';
+import { Controller, LocalLease, PgAdvisoryLease, policyFromConfig, registerLeaderGauge, type LeaderLease } from './control/index.js';
 import {
   assertKnownMigrations,
   getInstitution,
@@ -97,11 +97,9 @@ async function buildAdapters(database: OpenedDatabase, config: Config, log: Logg
 /** The control loop's lease: an advisory lock on PostgreSQL, the single process on the embedded database. */
 function leaderLease(database: OpenedDatabase, config: Config, log: Logger): LeaderLease {
   if (database.kind !== 'postgres' || !config.database.url) return new LocalLease();
-  return new PgAdvisoryLease({ url: config.database.url, leasePeriodMs: LEASE_PERIOD_MS, onError: (err) => log.warn({ err: err.message }, 'leader lease connection lost') });
+  // config.leader.leasePeriodSeconds: a standby takes over within two of these after the leader dies.
+  return new PgAdvisoryLease({ url: config.database.url, leasePeriodMs: config.leader.leasePeriodSeconds * 1000, onError: (err) => log.warn({ err: err.message }, 'leader lease connection lost') });
 }
-
-/** Leader lease period; a standby takes over within two of these after the leader dies. */
-const LEASE_PERIOD_MS = 5_000;
 
 /** How the process starts ncg. */
 export interface StartOptions {
@@ -159,6 +157,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     readiness,
   });
   const lease = leaderLease(database, config, log);
+  registerLeaderGauge(metrics, lease);
   const controller = new Controller({
     db,
     adapters,

@@ -91,6 +91,16 @@ export const configSchema = z.strictObject({
     .default({ speed: 1, defaultDurationSeconds: 600 }),
   log: z.strictObject({ level: z.enum(logLevels).default('info') }).default({ level: 'info' }),
   scheduler: scheduler.default(scheduler.parse({})),
+  /** Leadership of the control loop among replicas on one PostgreSQL (src/control/pg-advisory-lease.ts). */
+  leader: z
+    .strictObject({
+      /**
+       * The leader re-checks its lock this often and a standby waits this long per attempt; a standby takes
+       * over within two periods of the leader's death. Shorter periods notice a hung database sooner.
+       */
+      leasePeriodSeconds: num().pipe(z.number().min(0.1, 'expected at least 0.1 seconds').max(300, 'expected at most 300 seconds')).default(5),
+    })
+    .default({ leasePeriodSeconds: 5 }),
   /** Federated Slurm and Kubernetes clusters (sim clusters come from the seed). */
   clusters: z
     .array(clusterEntry)

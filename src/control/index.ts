@@ -10,5 +10,6 @@ export { ControllerCrashedError, type FaultContext, type FaultPoints } from './f
 export { LeadershipLostError, type ControlLogger, type ControlTuning } from './context.js';
 export type { CycleReport } from './control-cycle.js';
 export { createControlMetrics, type ControlMetrics } from './metrics.js';
+export { registerLeaderGauge } from './leader-gauge.js';
 export { policyFromConfig } from './policy-from-config.js';
 export { nextDispatchKey } from './dispatch.js';

@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     expect(c.log.level).toBe('debug');
   });
 
+  it('takes the leader lease period from NCG_LEADER_LEASE_PERIOD_SECONDS (5 s by default), within bounds', () => {
+    expect(loadConfig({}).leader.leasePeriodSeconds).toBe(5);
+    expect(loadConfig({ env: { NCG_LEADER_LEASE_PERIOD_SECONDS: '1' } }).leader.leasePeriodSeconds).toBe(1);
+    expect(problemsOf(() => loadConfig({ env: { NCG_LEADER_LEASE_PERIOD_SECONDS: '0' } }))[0]).toMatch(/^leader\.leasePeriodSeconds .*at least 0\.1/);
+  });
+
   it('reads the file named by NCG_CONFIG', () => {
     const file = yamlFile('grpc:\n  port: 6000\n');
     expect(loadConfig({ env: { NCG_CONFIG: file } }).grpc.port).toBe(6000);

@@ -4,7 +4,7 @@
  *   - an institution admin sees their institution (asking for another is a 403 that says so);
  *   - everyone else sees their own usage (as a user), and the budget state of their institution's
  *     allocations (numbers every member plans by);
- *   - discrepancies (cluster-level, not any institution's) are for national admins and CoE operators.
+ *   - discrepancies (cluster-level, not any institution's): national admins all, CoE operators their sites'.
  */
 import { DomainError } from '../domain/errors.js';
 import { hasRole, type Principal } from '../domain/principal.js';
@@ -40,8 +40,11 @@ export function mayViewAllocation(p: Principal, institutionId: string): boolean 
   return hasRole(p, 'national-admin') || p.institutionId === institutionId;
 }
 
-/** Throw `forbidden` unless the principal may list metering discrepancies. */
-export function assertMayViewDiscrepancies(p: Principal): void {
-  if (hasRole(p, 'national-admin') || hasRole(p, 'coe-operator')) return;
-  throw new DomainError('forbidden', 'metering discrepancies are shown to national admins and CoE operators only');
+/**
+ * The discrepancy filter narrowed to the caller: national admins see every cluster, CoE operators the
+ * clusters of the sites they operate. (Who may ask at all is the authorisation table's decision.)
+ */
+export function scopeDiscrepancies<F extends { siteIds?: readonly string[] }>(p: Principal, filter: F): F {
+  if (hasRole(p, 'national-admin')) return filter;
+  return { ...filter, siteIds: p.operatorSiteIds };
 }

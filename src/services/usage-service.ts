@@ -10,7 +10,7 @@ import { getAllocation } from '../store/repositories/allocations.js';
 import { listDiscrepancies, type DiscrepancyFilter, type DiscrepancyRecord } from '../store/repositories/metering-discrepancies.js';
 import { allocationUsage, USAGE_GROUPINGS, usageByGroup, type AllocationUsage, type UsageGroup, type UsageGroupBy } from '../store/repositories/usage-report.js';
 import type { Db } from '../store/rows.js';
-import { assertMayViewDiscrepancies, mayViewAllocation, scopeUsage, type UsageScope } from './usage-access.js';
+import { mayViewAllocation, scopeDiscrepancies, scopeUsage, type UsageScope } from './usage-access.js';
 
 /** A usage question; `from`/`to` in epoch ms (default: the 30 days up to now). */
 export interface UsageQuery extends UsageScope {
@@ -95,8 +95,7 @@ export class UsageService {
 
   /** The meter's discrepancies, most recent first. */
   async discrepancies(p: Principal, filter: DiscrepancyFilter, page: PageRequest): Promise<Page<DiscrepancyRecord>> {
-    assertMayViewDiscrepancies(p);
-    return listDiscrepancies(this.deps.db, filter, page);
+    return listDiscrepancies(this.deps.db, scopeDiscrepancies(p, filter), page);
   }
 }
 

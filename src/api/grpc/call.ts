@@ -1,6 +1,6 @@
 /**
- * What every ncg.v1 handler does around its own work: refuse an undecodable request, authenticate the
- * bearer token in the `authorization` metadata, and turn whatever is thrown into a status through
+ * What every ncg.v1 handler does around its own work: authenticate the bearer token in the
+ * `authorization` metadata, authorise through the table (authorize.ts), refuse an undecodable request, and turn whatever is thrown into a status through
  * errors.ts. A handler built here never throws into grpc-js, so nothing a client sends can crash the
  * process.
  */
@@ -9,6 +9,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { toServiceError, type ErrorLog } from './errors.js';
 import { isUndecodable, undecodableReason } from './safe-decode.js';
+import type { GrpcAuthorizer } from './authorize.js';
 
 /** Resolves a presented secret to a principal; undefined when unknown, revoked or expired. */
 export type TokenResolver = (secret: string) => Promise<Principal | undefined>;
@@ -16,6 +17,8 @@ export type TokenResolver = (secret: string) => Promise<Principal | undefined>;
 /** What the wrappers need. */
 export interface CallContext {
   resolveToken: TokenResolver;
+  /** The authorisation table's decision (authorize.ts); required, so no handler can be built without it. */
+  authorize: GrpcAuthorizer;
   log: ErrorLog;
 }
 
@@ -41,6 +44,14 @@ export function decoded(request: unknown, typeName: string): Request {
   return request as Request;
 }
 
+/** Authenticate, authorise (roles before the message is looked at), then decode. */
+async function admit(ctx: CallContext, method: string, requestType: string, call: { metadata: grpc.Metadata; request: unknown }): Promise<{ principal: Principal; request: Request }> {
+  // Authenticate first: a caller without a token learns nothing, not even that its message was bad.
+  const principal = await authenticate(call.metadata, ctx.resolveToken);
+  await ctx.authorize(method, principal, isUndecodable(call.request) ? {} : (call.request as Request));
+  return { principal, request: decoded(call.request, requestType) };
+}
+
 /** An authenticated unary handler: `work` returns the response message or throws. */
 export function unary(
   ctx: CallContext,
@@ -50,9 +61,7 @@ export function unary(
 ): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     const run = async () => {
-      // Authenticate first: a caller without a token learns nothing, not even that its message was bad.
-      const principal = await authenticate(call.metadata, ctx.resolveToken);
-      const request = decoded(call.request, requestType);
+      const { principal, request } = await admit(ctx, method, requestType, call);
       return work(principal, request, call);
     };
     run().then(
@@ -74,9 +83,7 @@ export function serverStream(
 ): grpc.handleServerStreamingCall<unknown, unknown> {
   return (call) => {
     const run = async () => {
-      // Authenticate first: a caller without a token learns nothing, not even that its message was bad.
-      const principal = await authenticate(call.metadata, ctx.resolveToken);
-      const request = decoded(call.request, requestType);
+      const { principal, request } = await admit(ctx, method, requestType, call);
       await work(principal, request, call);
     };
     run().then(

@@ -19,6 +19,10 @@ import { usageHandlers } from './usage-handlers.js';
 import { reportHandlers } from './report-handlers.js';
 import type { ReportService } from '../../reports/report-service.js';
 import { withSafeDecoding } from './safe-decode.js';
+import { assertEveryMethodHasRule, grpcAuthorizer } from './authorize.js';
+import { grpcRules } from '../authz/rules.js';
+import type { ScopeLookups } from '../authz/decide.js';
+import type { AccessTable } from '../authz/rule.js';
 
 /** Largest request message accepted: the same 1 MiB REST allows for a body by default. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
@@ -40,6 +44,8 @@ export interface GrpcDeps {
   /** How often Watch looks for new events (default 250 ms). */
   watchPollMs?: number;
   maxMessageBytes?: number;
+  /** The authorisation table (default: src/api/authz/rules.ts) and the lookups its scope checks use. */
+  authz?: { table?: AccessTable; lookups?: ScopeLookups };
 }
 
 /** A listening gRPC server. */
@@ -70,10 +76,14 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   const server = new grpc.Server({
     'grpc.max_receive_message_length': deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   });
-  const ctx = { resolveToken: deps.resolveToken, log: deps.log };
+  const table = deps.authz?.table ?? grpcRules;
+  const ctx = { resolveToken: deps.resolveToken, log: deps.log, authorize: grpcAuthorizer(table, deps.authz?.lookups) };
   const served: string[] = [];
   const add = (name: string, impl: grpc.UntypedServiceImplementation) => {
-    server.addService(withSafeDecoding(serviceConstructor(protos, name).service), impl);
+    const { service } = serviceConstructor(protos, name);
+    // Fail closed: a method nobody wrote a rule for stops the server here.
+    assertEveryMethodHasRule(service, table);
+    server.addService(withSafeDecoding(service), impl);
     served.push(name);
   };
   add('ncg.v1.JobService', jobHandlers({ ...ctx, jobs: deps.jobs, jobEvents: deps.jobEvents, shutdown: shutdown.signal, ...(deps.watchPollMs ? { pollMs: deps.watchPollMs } : {}) }));

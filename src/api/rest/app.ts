@@ -15,6 +15,12 @@ import { jobRoutes } from './routes/jobs.js';
 import { usageRoutes } from './routes/usage.js';
 import { reportRoutes, type ReportRouteDeps } from './routes/reports.js';
 import { dashboardStatic } from '../../dashboard/serve.js';
+import { restRules } from '../authz/rules.js';
+import { RestRuleTable } from '../authz/rest-table.js';
+import { authorizeRest } from '../authz/rest-middleware.js';
+import { assertEveryRouteHasRule } from '../authz/rest-routes.js';
+import type { ScopeLookups } from '../authz/decide.js';
+import type { AccessTable } from '../authz/rule.js';
 
 /** Everything the REST layer needs; main.ts provides it. */
 export interface RestDeps {
@@ -30,10 +36,13 @@ export interface RestDeps {
   usage?: UsageService;
   /** KPIs, reports, snapshots and the dashboard's data (issue 10); absent in servers built without them. */
   reports?: ReportRouteDeps;
+  /** The authorisation table (default: src/api/authz/rules.ts) and the lookups its scope checks use. */
+  authz?: { table?: AccessTable; lookups?: ScopeLookups };
 }
 
-/** Build the express app (not listening). */
+/** Build the express app (not listening); throws when a route has no authorisation rule. */
 export function createApp(deps: RestDeps): Express {
+  const rules = new RestRuleTable(deps.authz?.table ?? restRules);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -45,6 +54,8 @@ export function createApp(deps: RestDeps): Express {
 
   const v1 = express.Router();
   v1.use(requireBearer(deps.resolveToken));
+  // One place decides who may call what (src/api/authz/rules.ts); handlers only narrow to the caller's scope.
+  v1.use(authorizeRest(rules, deps.authz?.lookups));
   v1.use(inventoryRoutes(deps.inventory));
   v1.use(institutionRoutes(deps.institutions));
   v1.use(jobRoutes(deps.jobs));
@@ -54,5 +65,7 @@ export function createApp(deps: RestDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));
+  // Fail closed: a route nobody wrote a rule for stops the server here, not at its first caller.
+  assertEveryRouteHasRule(app, rules);
   return app;
 }

@@ -59,6 +59,8 @@ export interface DiscrepancyFilter {
   from?: number;
   /** Windows starting before. */
   to?: number;
+  /** Only clusters at these sites (a CoE operator's scope). */
+  siteIds?: readonly string[];
 }
 
 /** Discrepancies, most recently found first, with keyset pagination on id. */
@@ -66,6 +68,10 @@ export async function listDiscrepancies(db: Db, filter: DiscrepancyFilter, page:
   const limit = checkLimit(page.limit);
   let q = db.selectFrom('metering_discrepancies').selectAll();
   if (filter.clusterId !== undefined) q = q.where('cluster_id', '=', filter.clusterId);
+  if (filter.siteIds !== undefined) {
+    const sites = [...filter.siteIds];
+    q = sites.length === 0 ? q.where(sql<boolean>`false`) : q.where('cluster_id', 'in', (eb) => eb.selectFrom('clusters').select('clusters.id').where('clusters.site_id', 'in', sites));
+  }
   if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
   if (filter.from !== undefined) q = q.where('window_start', '>=', date(filter.from));
   if (filter.to !== undefined) q = q.where('window_start', '<', date(filter.to));

@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorHandler } from '../../../src/api/rest/errors.js';
+import { authorizeRest } from '../../../src/api/authz/rest-middleware.js';
+import { RestRuleTable } from '../../../src/api/authz/rest-table.js';
+import { restRules } from '../../../src/api/authz/rules.js';
 import { usageRoutes } from '../../../src/api/rest/routes/usage.js';
 import type { Principal } from '../../../src/domain/principal.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -54,7 +57,8 @@ describe('usage API', () => {
       res.locals.principal = principals[String(req.headers['x-who'])];
       next();
     });
-    app.use('/v1', usageRoutes(new UsageService({ db, now: () => NOW })));
+    // Who may call which route is the authorisation table's decision, as in createApp.
+    app.use('/v1', authorizeRest(new RestRuleTable(restRules)), usageRoutes(new UsageService({ db, now: () => NOW })));
     app.use(errorHandler(createLogger('silent')));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

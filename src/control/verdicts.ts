@@ -59,12 +59,12 @@ function sameFactors(a: unknown, b: unknown): boolean {
 
 /** The verdict rows of this cycle that need writing. */
 export function changedVerdicts(decisions: CycleDecisions, jobs: ReadonlyMap<string, JobRecord>, fullRefresh: boolean): PendingVerdictRow[] {
-  const breakdowns = new Map(decisions.priorities.map((p) => [p.jobId, p]));
   const out: PendingVerdictRow[] = [];
   for (const v of decisions.pending) {
     const job = jobs.get(v.jobId);
     if (!job) continue;
-    const row = verdictRow(v, breakdowns.get(v.jobId));
+    // A verdict's position is its entry in the breakdowns (1-based), so no map by job id is needed.
+    const row = verdictRow(v, decisions.priorities.at(v.position - 1));
     if (verdictChanged(job, row, fullRefresh)) out.push(row);
   }
   return out;

@@ -14,6 +14,7 @@
  *         else a reservation if among the first K blocked jobs            → reservation + verdict
  *         else (strict order, K = 0) freeze its pools for lower jobs      → verdict
  */
+import { PriorityBreakdowns } from './breakdowns.js';
 import { commitReservation, findReservation } from './backfill.js';
 import { budgetRefusal, commitBudget } from './budgets.js';
 import { prepareCycle, type CycleState } from './cycle-state.js';
@@ -31,7 +32,7 @@ export function runCycle(snapshot: SchedulerSnapshot): CycleDecisions {
   const st = prepareCycle(snapshot);
   const { pending, policy } = snapshot;
   const order = scheduleOrder(pending, st.jobs.priority, policy.ordering, st.jobs.submitted);
-  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: [] };
+  const out: CycleDecisions = { dispatch: [], preempt: [], reservations: [], pending: [], priorities: PriorityBreakdowns.empty() };
   const walk: Walk = { reservations: 0, position: 0, walked: new Int32Array(order.length) };
   // Under reclaim, two passes (tiers.ts): jobs within their institution's nominal share first, then the
   // rest, each in scheduling order. Without reclaim, one pass in scheduling order.

@@ -9,3 +9,4 @@ export { addInterval, addUsage, decayFactor, decayTo, zeroDecayed, type DecayedV
 export { computeFairTree, jobFairShare, levelFairShare, type FairTree } from './fairshare.js';
 export { scheduleOrder, weighFactors, type PriorityContext, type WeightedFactors } from './priority.js';
 export { jobCostGpuSeconds } from './budgets.js';
+export { PriorityBreakdowns } from './breakdowns.js';

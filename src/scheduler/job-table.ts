@@ -11,7 +11,7 @@
 import type { Party } from './parties.js';
 import { scratchF64, Slot } from './scratch.js';
 import type { Shape } from './shapes.js';
-import type { PriorityBreakdown } from './types.js';
+import { BREAKDOWN_WIDTH, PriorityBreakdowns } from './breakdowns.js';
 
 const STRIDE = 12;
 const GPUS = 0;
@@ -65,21 +65,22 @@ export class JobTable {
   }
 
   /**
-   * The priority breakdowns of the jobs at `order`, in that order. They are built in index order — reading
-   * the records front to back while allocating — and only then placed: measurably cheaper than building
-   * each while the walk jumps around the table.
+   * The priority breakdowns of the jobs at `order`, in that order. The weighted factors are copied front to
+   * back into fresh memory (the records are reused by the next cycle); `order` and the ids are this cycle's
+   * own arrays, so they are kept rather than copied.
    */
-  breakdowns(order: Int32Array): PriorityBreakdown[] {
-    const n = order.length;
-    const built = new Array<PriorityBreakdown>(this.n);
+  breakdowns(order: Int32Array): PriorityBreakdowns {
+    const n = this.n;
+    const values = new Float64Array(n * BREAKDOWN_WIDTH);
     const r = this.rec;
-    for (let i = 0; i < this.n; i++) {
-      const b = i * STRIDE + WEIGHTS;
-      built[i] = { jobId: this.id[i]!, priority: r[b]!, factors: { fairshare: r[b + 1]!, age: r[b + 2]!, qos: r[b + 3]!, size: r[b + 4]! } };
+    for (let i = 0, b = WEIGHTS, o = 0; i < n; i++, b += STRIDE, o += BREAKDOWN_WIDTH) {
+      values[o] = r[b]!;
+      values[o + 1] = r[b + 1]!;
+      values[o + 2] = r[b + 2]!;
+      values[o + 3] = r[b + 3]!;
+      values[o + 4] = r[b + 4]!;
     }
-    const out = new Array<PriorityBreakdown>(n);
-    for (let k = 0; k < n; k++) out[k] = built[order[k]!]!;
-    return out;
+    return new PriorityBreakdowns(order, this.id, values);
   }
 
   /** GPUs of the whole gang. */

@@ -5,6 +5,7 @@
  * apply decisions; nothing here does I/O.
  */
 import type { BudgetKind, Qos } from '../domain/types.js';
+import type { PriorityBreakdowns } from './breakdowns.js';
 
 /** Why a job is still pending after a cycle (DESIGN §5.8). */
 export type PendingReason =
@@ -190,5 +191,6 @@ export interface CycleDecisions {
   preempt: PreemptDecision[];
   reservations: Reservation[];
   pending: PendingVerdict[];
-  priorities: PriorityBreakdown[];
+  /** The priority breakdown of every job considered, in walk order (entry k is the job at position k + 1). */
+  priorities: PriorityBreakdowns;
 }

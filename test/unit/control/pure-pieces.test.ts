@@ -8,6 +8,7 @@ import { ClusterHealthBook } from '../../../src/control/cluster-health.js';
 import { forEachBounded } from '../../../src/control/bounded.js';
 import { toRunningJob, usageAt } from '../../../src/control/snapshot.js';
 import type { CycleDecisions } from '../../../src/scheduler/types.js';
+import { PriorityBreakdowns } from '../../../src/scheduler/breakdowns.js';
 import type { JobRecord } from '../../../src/store/repositories/jobs.js';
 
 describe('dispatch attempt keys', () => {
@@ -68,10 +69,12 @@ describe('pending verdicts', () => {
   const decisions = (position: number, priority: number, message = 'waiting'): CycleDecisions => ({
     dispatch: [], preempt: [], reservations: [],
     pending: [{ jobId: 'j', reason: 'Resources', position, message }],
-    priorities: [{ jobId: 'j', priority, factors: { fairshare: 1, age: 2, qos: 3, size: 4 } }],
+    // Entry position − 1 is this job's (the core's invariant); the entries before it are other jobs.
+    priorities: PriorityBreakdowns.of(Array.from({ length: position }, (_, k) =>
+      k === position - 1 ? { jobId: 'j', priority, factors: { fairshare: 1, age: 2, qos: 3, size: 4 } } : { jobId: `other-${k}`, priority: 0, factors: { fairshare: 0, age: 0, qos: 0, size: 0 } })),
   });
   const stored = (d: CycleDecisions): JobRecord => {
-    const row = verdictRow(d.pending[0]!, d.priorities[0]);
+    const row = verdictRow(d.pending[0]!, d.priorities.at(d.pending[0]!.position - 1));
     return { id: 'j', institutionId: 'a', projectId: 'p', userId: 'u', state: 'queued', submittedAt: 0, spec: {} as JobRecord['spec'], reason: row.reason, reasonData: row.reasonData, priority: row.priority };
   };
 

@@ -67,7 +67,7 @@ describe('scheduling order', () => {
       pools: [],
       pending: [job('old', { submittedAt: T0 - 48 * HOUR_MS }), job('hi', { qos: 'high' }), job('new', { submittedAt: T0 })],
     }));
-    expect(d.priorities.map((p) => p.jobId)).toEqual(['hi', 'old', 'new']);
+    expect(d.priorities.jobIds).toEqual(['hi', 'old', 'new']);
     expect(d.pending.map((v) => [v.jobId, v.position])).toEqual([['hi', 1], ['old', 2], ['new', 3]]);
   });
 

@@ -57,7 +57,7 @@ describe('pending reasons', () => {
     expect([...dispatched, ...verdicts].sort()).toEqual([...ids].sort());
     expect(d.pending.map((v) => v.position)).toEqual([...d.pending.map((v) => v.position)].sort((a, b) => a - b));
     // Positions are places in the walk order, which the priority breakdowns list.
-    for (const v of d.pending) expect(d.priorities[v.position - 1]!.jobId).toBe(v.jobId);
+    for (const v of d.pending) expect(d.priorities.at(v.position - 1).jobId).toBe(v.jobId);
   });
 
   it('Reserved verdicts carry the reservation time', () => {

@@ -17,7 +17,7 @@ describe('guaranteed work first (reclaim on)', () => {
     expect(dispatchOf(d, 'b-low')).toMatchObject({ borrowed: false });
     expect(dispatchOf(d, 'b-low2')).toMatchObject({ borrowed: false });
     expect(dispatchOf(d, 'a-top')).toBeUndefined();
-    expect(d.priorities.map((x) => x.jobId)).toEqual(['b-low', 'b-low2', 'a-top']);
+    expect(d.priorities.jobIds).toEqual(['b-low', 'b-low2', 'a-top']);
     expect(d.preempt).toEqual([]);
   });
 
@@ -36,7 +36,7 @@ describe('guaranteed work first (reclaim on)', () => {
     }));
     // big (best fair share) waits for the whole pool; small may not take a node big has reserved.
     expect(verdictOf(d, 'big')!.reason).toBe('Reserved');
-    expect(d.priorities[0]!.jobId).toBe('big');
+    expect(d.priorities.at(0).jobId).toBe('big');
     expect(dispatchOf(d, 'small')).toBeUndefined();
   });
 });

@@ -10,6 +10,8 @@ export interface Principal {
   operatorSiteIds: string[];
   /** The token that authenticated the request (for the audit trail). */
   tokenId?: string;
+  /** The client's address as the transport saw it (for the audit trail); set per request, never cached. */
+  address?: string;
 }
 
 /** True when the principal holds the role. */

@@ -86,6 +86,8 @@ export interface Allocation {
   institutionId: string;
   /** Set for a project sub-allocation. */
   projectId?: string;
+  /** The institution award a project sub-allocation was split from (the allocation workflow's splits). */
+  parentId?: string;
   periodStart: number;
   periodEnd: number;
   gpuHours: number;

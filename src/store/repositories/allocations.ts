@@ -18,6 +18,7 @@ export function allocationFromRow(r: Row<'allocations'>): Allocation {
     mayBorrow: r.may_borrow,
   };
   if (r.project_id !== null) a.projectId = r.project_id;
+  if (r.parent_id !== null) a.parentId = r.parent_id;
   if (r.max_concurrent_gpus !== null) a.maxConcurrentGpus = r.max_concurrent_gpus;
   return a;
 }
@@ -28,6 +29,7 @@ export function allocationToRow(a: Allocation): NewRow<'allocations'> {
     id: a.id,
     institution_id: a.institutionId,
     project_id: a.projectId ?? null,
+    parent_id: a.parentId ?? null,
     period_start: date(a.periodStart),
     period_end: date(a.periodEnd),
     gpu_hours: a.gpuHours,
@@ -65,13 +67,26 @@ export async function getAllocation(db: Db, id: string): Promise<Allocation> {
   return allocationFromRow(row);
 }
 
+/** Filters of `listAllocations`, combined with AND. */
+export interface AllocationFilter {
+  institutionId?: string;
+  /** Epoch ms: only allocations whose period contains this instant. */
+  activeAt?: number;
+  /** Only allocations whose period overlaps [start, end). */
+  overlaps?: { start: number; end: number };
+  /** Only institution awards (no project sub-allocations). */
+  awardsOnly?: boolean;
+}
+
 /**
  * Allocations ordered by institution, period start and id. `institutionId` narrows to one institution;
  * `activeAt` (epoch ms) keeps those whose period contains that instant.
  */
-export async function listAllocations(db: Db, filter: { institutionId?: string; activeAt?: number } = {}): Promise<Allocation[]> {
+export async function listAllocations(db: Db, filter: AllocationFilter = {}): Promise<Allocation[]> {
   let query = db.selectFrom('allocations').selectAll().orderBy('institution_id').orderBy('period_start').orderBy('id');
   if (filter.institutionId !== undefined) query = query.where('institution_id', '=', filter.institutionId);
+  if (filter.awardsOnly) query = query.where('project_id', 'is', null);
+  if (filter.overlaps !== undefined) query = query.where('period_start', '<', date(filter.overlaps.end)).where('period_end', '>', date(filter.overlaps.start));
   if (filter.activeAt !== undefined) {
     const at = date(filter.activeAt);
     query = query.where('period_start', '<=', at).where('period_end', '>', at);

@@ -9,7 +9,7 @@ import type { Logger } from './observability/logger.js';
 import { createMetricsRegistry } from './observability/metrics.js';
 import { NcgMetrics } from './observability/ncg-metrics.js';
 import { gridStateSource } from './observability/grid-state-source.js';
-import { meteringConfigOf, startMetering } from './metering/start.js';
+import { startMetering } from './metering/start.js';
 import { UsageService } from './services/usage-service.js';
 import { reportsConfigOf } from './reports/config.js';
 import { startReports } from './reports/start.js';
@@ -22,6 +22,8 @@ import type { Readiness } from './api/rest/routes/health.js';
 import { InventoryService } from './services/inventory-service.js';
 import { JobService } from './services/job-service.js';
 import { cachedTokenResolver } from './api/auth/token-cache.js';
+import { TokenService } from './services/token-service.js';
+import { siteOfCluster } from './store/repositories/clusters.js';
 import { firstStart, type FirstStartResult } from './bootstrap/first-start.js';
 import { registerConfiguredClusters } from './bootstrap/federated-clusters.js';
 import { nationalGridSeed } from './seed/national-grid.js';
@@ -122,7 +124,8 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   const metrics = createMetricsRegistry({ database: database.kind, grid: adapters.size > 0 ? 'sim' : 'none' });
   const inventory = new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, adapters);
   // The control loop attaches onChange / cancelOnCluster with jobs.setHooks once it exists.
-  const jobs = new JobService({ db, log });
+  // Jobs are stamped on the grid's clock (the loop's), so a job's submit, start and end share one timeline at any sim speed.
+  const jobs = new JobService({ db, log, now });
   // ncg's own metrics; gauges of grid state are read from the store and the live inventory on scrape.
   const ncgMetrics = new NcgMetrics(metrics, { source: gridStateSource(db, inventory) });
   // Usage, budgets and metering discrepancies: REST /v1/usage… and gRPC ncg.v1.UsageService.
@@ -130,6 +133,10 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
 
   // Cached briefly (src/api/auth/token-cache.ts): a revoked token stops working within 15 s. REST and gRPC share it.
   const tokens = cachedTokenResolver((secret) => resolveToken(db, secret));
+  // Token management (REST /v1/tokens, gRPC TokenService); a revocation empties this replica's cache at once.
+  const tokenService = new TokenService({ db, onRevoke: () => tokens.clear() });
+  // What the authorisation table's scope checks look up (src/api/authz/decide.ts).
+  const authz = { lookups: { siteOfCluster: (id: string) => siteOfCluster(db, id) } };
   const readiness = async (): Promise<Readiness> => {
     try {
       await sql`select 1`.execute(db);
@@ -149,6 +156,8 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
     resolveToken: tokens,
+    tokens: tokenService,
+    authz,
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
@@ -171,7 +180,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   // Metering (issue 7): on its schedule when `metering.enabled`; only the leader meters (writes are idempotent anyway).
   const metering = startMetering({
     db,
-    config: meteringConfigOf(config),
+    config: config.metering,
     halfLifeSeconds: config.scheduler.halfLifeDays * 86_400,
     observer: ncgMetrics,
     log: log.child({ component: 'metering' }),
@@ -182,7 +191,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   let grpc: GrpcServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
-    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, ready: async () => (await readiness()).ready };
+    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, authz, ready: async () => (await readiness()).ready };
     grpc = await startGrpcServer(grpcDeps, config.grpc.host, config.grpc.port).catch(async (e: unknown) => {
       await http.close();
       throw e;

@@ -36,7 +36,13 @@ export interface JobServiceHooks extends CancelHooks {
 /** Construction options. */
 export interface JobServiceOptions extends JobServiceHooks {
   db: Db;
+  /**
+   * The grid's clock, for the times stamped on jobs (submitted, cancelled): the control loop's clock, which on
+   * simulated clusters runs at NCG_SIM_SPEED, so submit, start and end times of one job share one timeline.
+   */
   now?: () => number;
+  /** Wall clock for cache lifetimes (default Date.now): a fast simulated clock must not expire caches early. */
+  cacheNow?: () => number;
   log?: { warn(obj: object, msg: string): void };
   /** Lifetime of cached projects, memberships and the pool catalogue (default 30 s). */
   cacheTtlMs?: number;
@@ -99,8 +105,9 @@ export class JobService {
     this.now = opts.now ?? Date.now;
     this.hooks = { onChange: opts.onChange, cancelOnCluster: opts.cancelOnCluster };
     const ttl = opts.cacheTtlMs ?? 30_000;
-    this.projects = new ProjectDirectory(this.db, ttl, this.now);
-    this.catalog = new PoolCatalog(async () => ({ clusters: await listClusters(this.db), siteIds: (await listSites(this.db)).map((s) => s.id) }), ttl, this.now);
+    const cacheNow = opts.cacheNow ?? Date.now;
+    this.projects = new ProjectDirectory(this.db, ttl, cacheNow);
+    this.catalog = new PoolCatalog(async () => ({ clusters: await listClusters(this.db), siteIds: (await listSites(this.db)).map((s) => s.id) }), ttl, cacheNow);
     this.cancelFlow = new CancelFlow(this.db, this.now, this.hooks, opts.log);
     this.batcher = new SubmitBatcher(this.db, opts.batching);
   }

@@ -92,6 +92,7 @@ async function explainedWait(ids: readonly string[]): Promise<any> {
 describe(`lifecycle end to end on ${usePostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
   it(`${JOBS} jobs through REST all end, no node is ever over-allocated, and a job waiting on a busy GPU type says why`, { timeout: 240_000 }, async () => {
     const t0 = performance.now();
+    const gridBefore = ncg.now(); // the loop's clock: simulated, 300× wall time
     const rng = createRng(4);
     const projects = (await sql<{ id: string }>`select id from projects order by id`.execute(ncg.database.db)).rows.map((r) => r.id);
     const capacity = new Map((await listClusters(ncg.database.db)).flatMap((c) => c.pools.map((p) => [p.id, p.gpusPerNode] as const)));
@@ -155,6 +156,12 @@ describe(`lifecycle end to end on ${usePostgres ? 'PostgreSQL' : 'PGlite'}`, () 
     expect(open, 'jobs still open').toBe(0);
     const states = Object.fromEntries((await sql<{ state: string; n: number }>`select state, count(*)::int as n from jobs group by state`.execute(ncg.database.db)).rows.map((r) => [r.state, r.n]));
     expect(states).toEqual({ succeeded: JOBS - running.length, cancelled: running.length });
+    // One timeline: the API stamps submits and cancels on the loop's (simulated, 300×) clock, so no job
+    // ends before it starts or starts before it was submitted, and submit times are grid times.
+    const disordered = await sql<{ id: string }>`select id from jobs where started_at < submitted_at or ended_at < coalesce(started_at, submitted_at) limit 5`.execute(ncg.database.db);
+    expect(disordered.rows.map((r) => r.id), 'jobs whose times are out of order').toEqual([]);
+    const earliest = await sql<{ at: Date }>`select min(submitted_at) as at from jobs`.execute(ncg.database.db);
+    expect(earliest.rows[0]!.at.getTime(), 'submit times are on the grid clock, not wall time').toBeGreaterThanOrEqual(gridBefore);
     const refused = await sql<{ n: number }>`select count(*)::int as n from job_events where reason = 'refused'`.execute(ncg.database.db);
     expect(refused.rows[0]!.n).toBe(0);
     for (const r of running) {

@@ -7,6 +7,7 @@ import { slurmClusterConfigSchema } from '../adapters/slurm/config.js';
 import { kubernetesClusterConfigSchema } from '../adapters/kubernetes/config.js';
 import { defaultReportsConfig, reportsConfigSchema } from '../reports/config.js';
 import { demoConfigSchema } from '../demo/config.js';
+import { meteringConfigSchema } from '../metering/config.js';
 
 /** Numbers may arrive as strings from the environment or flags; anything not a finite number stays invalid. */
 const num = () => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number({ error: 'expected a number' }).finite());
@@ -108,6 +109,8 @@ export const configSchema = z.strictObject({
     .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, 'cluster ids must be unique'),
   /** KPIs: snapshot schedules, rollup and health sampling intervals, targets (src/reports/config.ts). */
   reports: reportsConfigSchema.default(defaultReportsConfig),
+  /** GPU-hours from Prometheus into the ledger (src/metering/config.ts, docs/metering.md). */
+  metering: meteringConfigSchema.default(meteringConfigSchema.parse({})),
   /** The built-in demo workload (src/demo/config.ts). */
   demo: demoConfigSchema.default(demoConfigSchema.parse({})),
   grid: z

@@ -5,16 +5,11 @@
 import { listClusters } from '../store/repositories/clusters.js';
 import type { Db } from '../store/rows.js';
 import type { MeterCluster } from './cluster-targets.js';
-import { meteringConfigSchema, type MeteringConfig } from './config.js';
+import type { MeteringConfig } from './config.js';
 import { Meter, type MeterLogger } from './meter.js';
 import type { MeterObserver } from './meter-report.js';
 import { startMeterSchedule, type MeterSchedule } from './schedule.js';
 import { runScheduledPass } from './scheduled-run.js';
-
-/** The `metering` section of a configuration object, validated (defaults when absent). */
-export function meteringConfigOf(config: object): MeteringConfig {
-  return meteringConfigSchema.parse((config as { metering?: unknown }).metering ?? {});
-}
 
 /** The clusters the store registers, as the meter needs them. */
 export function storeClusters(db: Db): () => Promise<MeterCluster[]> {

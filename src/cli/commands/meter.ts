@@ -9,7 +9,7 @@ import { CommanderError } from 'commander';
 import { openAndMigrate } from '../../main.js';
 import { meteringConfigSchema } from '../../metering/config.js';
 import { Meter } from '../../metering/meter.js';
-import { meteringConfigOf, storeClusters } from '../../metering/start.js';
+import { storeClusters } from '../../metering/start.js';
 import { createLogger } from '../../observability/logger.js';
 import { configFromOptions, withConfigOptions } from '../server-options.js';
 
@@ -43,7 +43,7 @@ export function registerMeter(program: Command): void {
       .option('--json', 'print the report as JSON'),
   ).action(async (opts: MeterRunOptions & Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    const base = meteringConfigOf(config);
+    const base = config.metering;
     const metering = opts.prometheusUrl ? meteringConfigSchema.parse({ ...base, prometheus: { ...base.prometheus, url: opts.prometheusUrl } }) : base;
     const [from, to] = [instant('--from', opts.from), opts.to ? instant('--to', opts.to) : Date.now()];
     const log = createLogger('warn');

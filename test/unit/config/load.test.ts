@@ -47,6 +47,16 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ env: { NCG_LEADER_LEASE_PERIOD_SECONDS: '0' } }))[0]).toMatch(/^leader\.leasePeriodSeconds .*at least 0\.1/);
   });
 
+  it('takes metering from the file and the environment, and names a bad metering key', () => {
+    const file = yamlFile('metering:\n  enabled: true\n  stepSeconds: 120\n');
+    const c = loadConfig({ configFile: file, env: { NCG_PROMETHEUS_URL: 'http://127.0.0.1:9999' } });
+    expect(c.metering.enabled).toBe(true);
+    expect(c.metering.stepSeconds).toBe(120);
+    expect(c.metering.prometheus.url).toBe('http://127.0.0.1:9999');
+    expect(loadConfig({}).metering.enabled).toBe(false);
+    expect(problemsOf(() => loadConfig({ configFile: yamlFile('metering:\n  stepSecs: 60\n') })).join('\n')).toMatch(/metering.*stepSecs/);
+  });
+
   it('reads the file named by NCG_CONFIG', () => {
     const file = yamlFile('grpc:\n  port: 6000\n');
     expect(loadConfig({ env: { NCG_CONFIG: file } }).grpc.port).toBe(6000);

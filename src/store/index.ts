@@ -17,7 +17,7 @@ export { getCluster, listClusters, setClusterState, type ClusterWithPools } from
 export { countInstitutions, getInstitution, listInstitutions } from './repositories/institutions.js';
 export { getProject, isProjectMember, listProjectMembers, listProjects } from './repositories/projects.js';
 export { findUserByEmail, getUser, listUsers } from './repositories/users.js';
-export { createApiToken, listApiTokens, resolveToken, revokeApiToken, type ApiTokenInfo, type CreatedApiToken } from './repositories/api-tokens.js';
+export { createApiToken, getApiToken, listApiTokens, resolveToken, revokeApiToken, type ApiTokenInfo, type CreatedApiToken } from './repositories/api-tokens.js';
 export { createAllocation, getAllocation, listAllocations } from './repositories/allocations.js';
 export { getMeta, isEmpty, SEEDED_AT, setMeta } from './repositories/meta.js';
 export { writeGridSeed, type SeedCounts } from './repositories/grid-seed.js';

@@ -55,6 +55,11 @@ export const restRules: AccessTable = {
   'GET /v1/dashboard/overview': rule(ALL_ROLES, 'any'),
   'GET /v1/dashboard/institutions/:id': rule(ALL_ROLES, 'institution', { institution: 'id' }),
   'GET /v1/dashboard/clusters/:id': rule(ALL_ROLES, 'any'),
+
+  // API tokens: one's own; institution admins their users', national admins anyone's (token-access.ts).
+  'POST /v1/tokens': rule(ALL_ROLES, 'own'),
+  'GET /v1/tokens': rule(ALL_ROLES, 'own'),
+  'DELETE /v1/tokens/:id': rule(ALL_ROLES, 'own'),
 };
 
 /** gRPC methods (proto/ncg/v1). */
@@ -77,6 +82,10 @@ export const grpcRules: AccessTable = {
   'ncg.v1.ReportService/GetKpis': rule(ALL_ROLES, 'any'),
   'ncg.v1.ReportService/GetPillar5Report': rule(ALL_ROLES, 'any'),
   'ncg.v1.ReportService/ListSnapshots': rule(ALL_ROLES, 'any'),
+
+  'ncg.v1.TokenService/Create': rule(ALL_ROLES, 'own'),
+  'ncg.v1.TokenService/List': rule(ALL_ROLES, 'own'),
+  'ncg.v1.TokenService/Revoke': rule(ALL_ROLES, 'own'),
 };
 
 /** The role sets the table is written with (tests and docs name them). */

@@ -17,6 +17,8 @@ import { jobHandlers } from './job-handlers.js';
 import { loadProtos, serviceConstructor } from './load-protos.js';
 import { usageHandlers } from './usage-handlers.js';
 import { reportHandlers } from './report-handlers.js';
+import { tokenHandlers } from './token-handlers.js';
+import type { TokenService } from '../../services/token-service.js';
 import type { ReportService } from '../../reports/report-service.js';
 import { withSafeDecoding } from './safe-decode.js';
 import { assertEveryMethodHasRule, grpcAuthorizer } from './authorize.js';
@@ -39,6 +41,8 @@ export interface GrpcDeps {
   usage?: UsageService;
   /** `ncg.v1.ReportService` (report-handlers.ts), served when given. */
   reports?: ReportService;
+  /** `ncg.v1.TokenService` (token-handlers.ts), served when given. */
+  tokens?: TokenService;
   /** Readiness for the health service; without it the server reports SERVING while it runs. */
   ready?: () => Promise<boolean>;
   /** How often Watch looks for new events (default 250 ms). */
@@ -90,6 +94,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   add('ncg.v1.ClusterService', clusterHandlers({ ...ctx, inventory: deps.inventory }));
   if (deps.usage) add('ncg.v1.UsageService', usageHandlers({ ...ctx, usage: deps.usage }));
   if (deps.reports) add('ncg.v1.ReportService', reportHandlers({ ...ctx, reports: deps.reports }));
+  if (deps.tokens) add('ncg.v1.TokenService', tokenHandlers({ ...ctx, tokens: deps.tokens }));
   add('grpc.health.v1.Health', healthHandlers({ services: served, ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
   new ReflectionService(protos.packageDefinition).addToServer(server);
 

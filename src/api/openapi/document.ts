@@ -9,12 +9,13 @@ import { gridOperations } from './operations-grid.js';
 import { jobOperations } from './operations-jobs.js';
 import { usageOperations } from './operations-usage.js';
 import { reportOperations } from './operations-reports.js';
+import { tokenOperations } from './operations-tokens.js';
 import type { JsonSchema, OperationDoc, ParamDoc } from './operation.js';
 
 type Io = 'input' | 'output';
 
 /** Every documented endpoint, in the order the reference page lists them. */
-export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations];
+export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations, ...tokenOperations];
 
 const COMPONENT = '#/components/schemas/';
 
@@ -135,6 +136,7 @@ export function buildOpenApiDocument(ops: readonly OperationDoc[] = allOperation
       { name: 'probes', description: 'Health, readiness and metrics (no token).' },
       { name: 'docs', description: 'This document and the reference page (no token).' },
       { name: 'reports', description: 'National KPIs, the Pillar-5 report, snapshots and the dashboard’s data.' },
+      { name: 'tokens', description: 'API tokens: create (secret shown once), list, revoke.' },
     ],
     paths,
     components: {

@@ -15,6 +15,8 @@ import { jobRoutes } from './routes/jobs.js';
 import { usageRoutes } from './routes/usage.js';
 import { reportRoutes, type ReportRouteDeps } from './routes/reports.js';
 import { dashboardStatic } from '../../dashboard/serve.js';
+import { tokenRoutes } from './routes/tokens.js';
+import type { TokenService } from '../../services/token-service.js';
 import { restRules } from '../authz/rules.js';
 import { RestRuleTable } from '../authz/rest-table.js';
 import { authorizeRest } from '../authz/rest-middleware.js';
@@ -36,6 +38,8 @@ export interface RestDeps {
   usage?: UsageService;
   /** KPIs, reports, snapshots and the dashboard's data (issue 10); absent in servers built without them. */
   reports?: ReportRouteDeps;
+  /** API token management (POST/GET /v1/tokens, DELETE /v1/tokens/:id); absent in servers built without it. */
+  tokens?: TokenService;
   /** The authorisation table (default: src/api/authz/rules.ts) and the lookups its scope checks use. */
   authz?: { table?: AccessTable; lookups?: ScopeLookups };
 }
@@ -61,6 +65,7 @@ export function createApp(deps: RestDeps): Express {
   v1.use(jobRoutes(deps.jobs));
   if (deps.usage) v1.use(usageRoutes(deps.usage));
   if (deps.reports) v1.use(reportRoutes(deps.reports));
+  if (deps.tokens) v1.use(tokenRoutes(deps.tokens));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -1,5 +1,5 @@
 /**
- * The user commands of `ncg` — submit, jobs, job, cancel, queue, clusters, watch — which talk to a
+ * The user commands of `ncg` — submit, jobs, job, cancel, queue, clusters, watch, usage, token — which talk to a
  * server over REST (NCG_URL, NCG_TOKEN). Exit codes: 0 done, 1 the server refused (or a watched job did
  * not succeed), 2 a bad flag or job file, 3 the server could not be reached.
  */
@@ -11,6 +11,7 @@ import { registerQueue } from './queue.js';
 import { registerSubmit } from './submit.js';
 import { registerUsage } from './usage.js';
 import { registerWatch } from './watch.js';
+import { registerToken } from './token.js';
 
 /** Register every user command on the program. */
 export function registerUserCommands(program: Command): void {
@@ -22,4 +23,6 @@ export function registerUserCommands(program: Command): void {
   registerWatch(program);
   // `usage` over REST, and the server-side `meter run` beside it (issue 7).
   registerUsage(program);
+  // API tokens (issue 8).
+  registerToken(program);
 }

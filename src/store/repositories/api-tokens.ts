@@ -103,3 +103,10 @@ export async function listApiTokens(db: Db, userId: string): Promise<ApiTokenInf
   const rows = await db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   return rows.map(infoFromRow);
 }
+
+/** One token without its secret; DomainError `not_found` if unknown. */
+export async function getApiToken(db: Db, tokenId: string): Promise<ApiTokenInfo> {
+  const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', tokenId).executeTakeFirst();
+  if (!row) throw DomainError.notFound('api token', tokenId);
+  return infoFromRow(row);
+}

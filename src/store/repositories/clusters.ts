@@ -57,3 +57,9 @@ export async function setClusterState(db: Db, id: string, state: ClusterState): 
   const result = await db.updateTable('clusters').set({ state }).where('id', '=', id).executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw DomainError.notFound('cluster', id);
 }
+
+/** The site a cluster belongs to, or undefined when there is no such cluster (authorisation scope checks). */
+export async function siteOfCluster(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('clusters').select('site_id').where('id', '=', id).executeTakeFirst();
+  return row?.site_id;
+}

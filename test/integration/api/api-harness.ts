@@ -13,6 +13,8 @@ import { JobService, type JobChangeReason } from '../../../src/services/job-serv
 import { UsageService } from '../../../src/services/usage-service.js';
 import { ReportService } from '../../../src/reports/report-service.js';
 import { DashboardViews } from '../../../src/reports/dashboard-views.js';
+import { TokenService } from '../../../src/services/token-service.js';
+import { cachedTokenResolver } from '../../../src/api/auth/token-cache.js';
 import { defaultReportsConfig } from '../../../src/reports/config.js';
 import { createApiToken, getInstitution, listClusters, listInstitutions, listSites, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import type { JobRecord } from '../../../src/store/repositories/jobs.js';
@@ -41,7 +43,7 @@ export interface ApiHarness {
 }
 
 /** Start the app on a fresh database of `kind`. */
-export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', opts: { bodyLimitBytes?: number } = {}): Promise<ApiHarness> {
+export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', opts: { bodyLimitBytes?: number; cachedTokens?: boolean } = {}): Promise<ApiHarness> {
   const opened: OpenedDatabase = kind === 'pglite' ? await openPgliteTestDb() : await openPostgresTestDb();
   const db = opened.db;
   const seed = gridFixture(3);
@@ -62,12 +64,15 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
       if (h.failClusterCancel) throw new Error('cluster unreachable (test)');
     },
   });
+  // With `cachedTokens`, tokens resolve through main.ts's cache, which a revocation empties.
+  const cache = opts.cachedTokens ? cachedTokenResolver((secret) => resolveToken(db, secret)) : undefined;
   const app = createApp({
     log,
     metrics: createMetricsRegistry({ database: kind, grid: 'none' }),
     bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
     readiness: async () => ({ ready: true, checks: { database: 'ok' } }),
-    resolveToken: (secret) => resolveToken(db, secret),
+    resolveToken: cache ?? ((secret) => resolveToken(db, secret)),
+    tokens: new TokenService({ db, ...(cache ? { onRevoke: () => cache.clear() } : {}) }),
     inventory: new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, new Map()),
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,

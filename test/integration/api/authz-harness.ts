@@ -11,6 +11,7 @@ import { defaultReportsConfig } from '../../../src/reports/config.js';
 import { ReportService } from '../../../src/reports/report-service.js';
 import { InventoryService } from '../../../src/services/inventory-service.js';
 import { UsageService } from '../../../src/services/usage-service.js';
+import { TokenService } from '../../../src/services/token-service.js';
 import { createApiToken, listClusters, listSites, resolveToken, revokeApiToken } from '../../../src/store/index.js';
 import { jobEvents } from '../../../src/store/repositories/jobs.js';
 import type { Db } from '../../../src/store/rows.js';
@@ -28,7 +29,7 @@ export function routeInventoryApp(): Express {
   return createApp({
     log: createLogger('silent'), metrics: createMetricsRegistry({ database: 'pglite', grid: 'none' }), bodyLimitBytes: 1024,
     readiness: async () => ({ ready: true, checks: {} }), resolveToken: async () => undefined,
-    inventory: unused, institutions: unused, jobs: unused, usage: unused, reports: unused,
+    inventory: unused, institutions: unused, jobs: unused, usage: unused, reports: unused, tokens: unused,
   });
 }
 
@@ -117,6 +118,7 @@ export async function startAuthzHarness(): Promise<AuthzHarness> {
       jobEvents: (id, after) => jobEvents(db, id, after),
       usage: new UsageService({ db }),
       reports: new ReportService({ db, now: Date.now, config: defaultReportsConfig, freshnessMs: 0 }),
+      tokens: new TokenService({ db }),
       watchPollMs: 30,
     },
     '127.0.0.1',

@@ -19,7 +19,7 @@ import { readGrid } from './grid-view.js';
 import { cancelVictims, persistPreemptions } from './preempt.js';
 import { reconcileJobs, usageClaim } from './reconcile.js';
 import { isActive, isPending, buildSnapshot } from './snapshot.js';
-import { submitDispatches } from './submit.js';
+import { submitDispatches, type DispatchFailure } from './submit.js';
 import { recordUsage } from './usage-recorder.js';
 import { changedVerdicts } from './verdicts.js';
 
@@ -47,6 +47,8 @@ export interface CycleReport {
   verdictsWritten: number;
   usageRows: number;
   unavailableClusters: string[];
+  /** Dispatches each cluster refused or left unanswered this cycle. */
+  dispatchFailures: DispatchFailure[];
   /** Real milliseconds spent in each step (observe, reconcile, charge, decide, persist, act). */
   stepMs: Record<string, number>;
   /** Another cycle should follow soon (preempted GPUs are being handed to the jobs they were freed for). */
@@ -111,6 +113,7 @@ export async function runControlCycle(ctx: ControlContext, memory: CycleMemory):
     verdictsWritten,
     usageRows: usage.rows,
     unavailableClusters: [...grid.unavailable.keys()],
+    dispatchFailures: submit.failures,
     stepMs,
     again: marked.size > 0 || preempt.requeued > 0,
   };

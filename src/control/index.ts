@@ -9,7 +9,7 @@ export { PgAdvisoryLease, LEADER_LOCK_KEY, type PgAdvisoryLeaseOptions } from '.
 export { ControllerCrashedError, type FaultContext, type FaultPoints } from './fault-points.js';
 export { LeadershipLostError, type ControlLogger, type ControlTuning } from './context.js';
 export type { CycleReport } from './control-cycle.js';
-export { createControlMetrics, type ControlMetrics } from './metrics.js';
+export type { ControlMetrics } from './metrics.js';
 export { registerLeaderGauge } from './leader-gauge.js';
 export { policyFromConfig } from './policy-from-config.js';
 export { nextDispatchKey } from './dispatch.js';

@@ -31,11 +31,27 @@ export interface SubmitOutcome {
   requeued: number;
   /** Jobs now running (status read after the submits). */
   running: number;
+  /** Failed submits per cluster and kind (refused, or unanswered = unavailable), for ncg_dispatch_errors_total. */
+  failures: DispatchFailure[];
+}
+
+/** Dispatches one cluster refused or did not answer in one cycle. */
+export interface DispatchFailure {
+  clusterId: string;
+  kind: 'refused' | 'unavailable';
+  count: number;
+}
+
+/** Count one failure into `list` (a handful of clusters at most, so a scan is fine). */
+function countFailure(list: DispatchFailure[], clusterId: string, kind: DispatchFailure['kind']): void {
+  const f = list.find((x) => x.clusterId === clusterId && x.kind === kind);
+  if (f) f.count++;
+  else list.push({ clusterId, kind, count: 1 });
 }
 
 /** Submit every persisted dispatch and record the answers. */
 export async function submitDispatches(ctx: ControlContext, dispatches: readonly PersistedDispatch[], grid: GridView, cycle: number): Promise<SubmitOutcome> {
-  const out: SubmitOutcome = { accepted: 0, refused: 0, uncertain: 0, requeued: 0, running: 0 };
+  const out: SubmitOutcome = { accepted: 0, refused: 0, uncertain: 0, requeued: 0, running: 0, failures: [] };
   const acked: { jobId: string; dispatchKey: string; externalId: string }[] = [];
   const refusals: Transition[] = [];
   const uncertain: PersistedDispatch[] = [];
@@ -52,6 +68,7 @@ export async function submitDispatches(ctx: ControlContext, dispatches: readonly
       if (isFatal(err)) throw err;
       const message = (err as Error).message;
       ctx.health.failure(d.decision.clusterId, ctx.now(), message);
+      countFailure(out.failures, d.decision.clusterId, err instanceof ClusterRefusedError ? 'refused' : 'unavailable');
       if (err instanceof ClusterRefusedError) {
         refusals.push(requeue(d.job, ['dispatching'], ctx.now(), 'refused', `cluster ${d.decision.clusterId} refused the job: ${message}`, { clusterId: d.decision.clusterId }));
       } else {

@@ -100,6 +100,7 @@ export class NcgMetrics implements MeterObserver {
       observe: (report: CycleReport, seconds: number) => {
         this.observeCycle(seconds);
         this.dispatched(report.accepted);
+        for (const f of report.dispatchFailures) this.dispatchError(f.clusterId, f.kind, f.count);
         const down = new Set(report.unavailableClusters);
         for (const id of new Set([...clusterIds(), ...down])) this.setClusterUp(id, !down.has(id));
       },

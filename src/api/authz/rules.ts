@@ -60,6 +60,35 @@ export const restRules: AccessTable = {
   'POST /v1/tokens': rule(ALL_ROLES, 'own'),
   'GET /v1/tokens': rule(ALL_ROLES, 'own'),
   'DELETE /v1/tokens/:id': rule(ALL_ROLES, 'own'),
+
+  // Allocation workflow (allocation-access.ts narrows to the caller's institution; another's answers 404):
+  // national admins award and decide; institution admins split and request; members read their budgets.
+  'GET /v1/allocations': rule(MEMBERS, 'institution'),
+  'POST /v1/allocations': rule(NATIONAL, 'national'),
+  'GET /v1/allocations/:id': rule(MEMBERS, 'institution'),
+  'PUT /v1/allocations/:id/splits/:project': rule(ADMINS, 'institution'),
+  'GET /v1/allocations/:id/requests': rule(MEMBERS, 'institution'),
+  'POST /v1/allocations/:id/requests': rule(ADMINS, 'institution'),
+  'GET /v1/allocation-requests': rule(ADMINS, 'institution'),
+  'GET /v1/allocation-requests/:id': rule(ADMINS, 'institution'),
+  'POST /v1/allocation-requests/:id/approve': rule(NATIONAL, 'national'),
+  'POST /v1/allocation-requests/:id/reject': rule(NATIONAL, 'national'),
+
+  // Projects and members: institution admins manage their institution's; members read them (project-service.ts).
+  'GET /v1/projects': rule(MEMBERS, 'institution'),
+  'POST /v1/projects': rule(ADMINS, 'institution'),
+  'GET /v1/projects/:id': rule(MEMBERS, 'institution'),
+  'GET /v1/projects/:id/members': rule(MEMBERS, 'institution'),
+  'POST /v1/projects/:id/members': rule(ADMINS, 'institution'),
+  'DELETE /v1/projects/:id/members/:user': rule(ADMINS, 'institution'),
+
+  // Cluster operations: CoE operators of the cluster's site, national admins for any.
+  'POST /v1/clusters/:id/drain': rule(OPERATORS, 'operator-sites', { cluster: 'id' }),
+  'POST /v1/clusters/:id/cordon': rule(OPERATORS, 'operator-sites', { cluster: 'id' }),
+  'POST /v1/clusters/:id/resume': rule(OPERATORS, 'operator-sites', { cluster: 'id' }),
+
+  // The audit log: national admins; institution admins their institution's entries (audit-service.ts).
+  'GET /v1/audit': rule(ADMINS, 'institution'),
 };
 
 /** gRPC methods (proto/ncg/v1). */

@@ -17,6 +17,14 @@ import { reportRoutes, type ReportRouteDeps } from './routes/reports.js';
 import { dashboardStatic } from '../../dashboard/serve.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { TokenService } from '../../services/token-service.js';
+import type { AllocationService } from '../../services/allocation-service.js';
+import type { ProjectService } from '../../services/project-service.js';
+import type { ClusterOperations } from '../../services/cluster-operations.js';
+import type { AuditService } from '../../services/audit-service.js';
+import { allocationRoutes } from './routes/allocations.js';
+import { projectRoutes } from './routes/projects.js';
+import { clusterActionRoutes } from './routes/cluster-actions.js';
+import { auditRoutes } from './routes/audit.js';
 import { restRules } from '../authz/rules.js';
 import { RestRuleTable } from '../authz/rest-table.js';
 import { authorizeRest } from '../authz/rest-middleware.js';
@@ -40,6 +48,14 @@ export interface RestDeps {
   reports?: ReportRouteDeps;
   /** API token management (POST/GET /v1/tokens, DELETE /v1/tokens/:id); absent in servers built without it. */
   tokens?: TokenService;
+  /** The allocation workflow (awards, splits, change requests); absent in servers built without it. */
+  allocations?: AllocationService;
+  /** Projects and members; absent in servers built without it. */
+  projects?: ProjectService;
+  /** CoE operators' drain / cordon / resume; absent in servers built without it. */
+  clusterOps?: ClusterOperations;
+  /** GET /v1/audit; absent in servers built without it. */
+  audit?: AuditService;
   /** The authorisation table (default: src/api/authz/rules.ts) and the lookups its scope checks use. */
   authz?: { table?: AccessTable; lookups?: ScopeLookups };
 }
@@ -66,6 +82,10 @@ export function createApp(deps: RestDeps): Express {
   if (deps.usage) v1.use(usageRoutes(deps.usage));
   if (deps.reports) v1.use(reportRoutes(deps.reports));
   if (deps.tokens) v1.use(tokenRoutes(deps.tokens));
+  if (deps.allocations) v1.use(allocationRoutes(deps.allocations));
+  if (deps.projects) v1.use(projectRoutes(deps.projects));
+  if (deps.clusterOps) v1.use(clusterActionRoutes(deps.clusterOps));
+  if (deps.audit) v1.use(auditRoutes(deps.audit));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

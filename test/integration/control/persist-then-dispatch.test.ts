@@ -53,7 +53,7 @@ describeEachStore('control: persist then dispatch', (getDb) => {
     const job = await queueJob(grid, 1, { gpuTypes: ['L40S'] });
     sim.faults.setRefuse('maintenance window');
     const controller = controllerFor(grid, { backoff: { baseMs: 30_000 } });
-    expect(await controller.runOnce()).toMatchObject({ dispatched: 1, refused: 1 });
+    expect(await controller.runOnce()).toMatchObject({ dispatched: 1, refused: 1, dispatchFailures: [{ clusterId: 'c-isb', kind: 'refused', count: 1 }] });
     const refused = await getJob(grid.db, job.id);
     expect(refused).toMatchObject({ state: 'queued', reason: 'refused', dispatchKey: `${job.id}:1` });
     expect(String(refused.reasonData?.['message'])).toContain('maintenance window');
@@ -84,7 +84,7 @@ describeEachStore('control: persist then dispatch', (getDb) => {
     const sim = grid.sims.get('c-isb')!;
     const job = await queueJob(grid, 3, { gpuTypes: ['L40S'] });
     const controller = controllerFor(grid, { backoff: { baseMs: 10_000 }, faults: { afterPersistBeforeDispatch: () => sim.faults.setUnreachable(true) } });
-    await controller.runOnce();
+    expect((await controller.runOnce()).dispatchFailures).toEqual([{ clusterId: 'c-isb', kind: 'unavailable', count: 1 }]);
     expect(await getJob(grid.db, job.id)).toMatchObject({ state: 'dispatching', dispatchKey: `${job.id}:1` });
     grid.clock.advance(60_000);
     await controller.runOnce(); // still dark: nothing changes, nothing is resubmitted

@@ -58,8 +58,11 @@ describe('ncg /metrics', () => {
 
     const registry: Registry = createMetricsRegistry({ database: opened.kind, grid: 'sim' });
     metrics = new NcgMetrics(registry, { source: gridStateSource(db) });
-    metrics.controlMetrics(() => [grid.slurm, grid.k8s]).observe({ accepted: 1, unavailableClusters: [grid.k8s] } as never, 0.042);
-    metrics.dispatchError(grid.k8s, 'unavailable');
+    // A cycle in which the Slurm cluster refused two dispatches and the Kubernetes one left one unanswered.
+    metrics.controlMetrics(() => [grid.slurm, grid.k8s]).observe({
+      accepted: 1, unavailableClusters: [grid.k8s],
+      dispatchFailures: [{ clusterId: grid.slurm, kind: 'refused', count: 2 }, { clusterId: grid.k8s, kind: 'unavailable', count: 1 }],
+    } as never, 0.042);
     metrics.charged([{ jobId: 'j-m1', clusterId: pool.clusterId, institutionId: grid.institution, projectId: grid.project, userId: grid.user, gpuType: pool.gpuType, windowEnd: w.end, gpuSeconds: 36_000 }]);
     metrics.prometheusError(grid.k8s, 'unavailable');
     const app = express().use(healthRoutes({ metrics: registry, readiness: async () => ({ ready: true, checks: {} }) }));
@@ -105,6 +108,8 @@ describe('ncg /metrics', () => {
     expect(line(`ncg_cluster_up{cluster="${grid.k8s}"}`)).toMatch(/ 0$/);
     expect(line(`ncg_cluster_up{cluster="${grid.slurm}"}`)).toMatch(/ 1$/);
     expect(line('ncg_scheduling_cycle_duration_seconds_count')).toMatch(/ 1$/);
+    expect(line(`ncg_dispatch_errors_total{cluster="${grid.slurm}",kind="refused"}`)).toMatch(/ 2$/);
+    expect(line(`ncg_dispatch_errors_total{cluster="${grid.k8s}",kind="unavailable"}`)).toMatch(/ 1$/);
     // Transitions are counted incrementally from the event log: a second scrape adds nothing new.
     const again = await (await fetch(`${url}/metrics`)).text();
     expect(again.split('\n').find((l) => l.startsWith('ncg_job_state_transitions_total{from="queued",to="running"}'))).toMatch(/ 1$/);

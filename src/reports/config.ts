@@ -45,6 +45,11 @@ export const reportsConfigSchema = z.strictObject({
   rollupIntervalSeconds: num().pipe(z.number().positive()).default(60),
   /** Seconds between cluster health samples. */
   healthSampleSeconds: num().pipe(z.number().int().positive()).default(300),
+  /**
+   * Days "up" health samples are kept (the cluster page shows the last day). Samples of a cluster down
+   * (offline or unreachable) are kept for ever: they are the down time behind GPU-hours available.
+   */
+  healthRetentionDays: num().pipe(z.number().int().min(1)).default(90),
   /** The policy's targets for institutions served. */
   institutionTargets: z.array(num().pipe(z.number().int().positive())).default([100, 150]),
   unmanagedCapacity: z.array(unmanagedSystemSchema).default([]),

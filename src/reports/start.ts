@@ -1,10 +1,11 @@
 /**
  * Reports as one running part (main.ts starts it): the report service and dashboard views, the snapshot
  * schedules (caught up at start), and two timers — rollup refresh plus snapshot catch-up check, and
- * cluster health sampling. Timers are unref'd and never overlap themselves; failures are logged and
+ * cluster health sampling (and pruning of old "up" samples). Timers are unref'd and never overlap themselves; failures are logged and
  * retried on the next tick.
  */
 import type { InventoryService } from '../services/inventory-service.js';
+import { pruneHealthSamples } from '../store/repositories/cluster-health.js';
 import { refreshKpiRollups } from '../store/repositories/kpi-rollups.js';
 import type { Db } from '../store/rows.js';
 import type { ReportsConfig } from './config.js';
@@ -12,6 +13,9 @@ import { DashboardViews } from './dashboard-views.js';
 import { sampleClusterHealth } from './health-sampler.js';
 import { ReportService } from './report-service.js';
 import { SnapshotSchedule } from './snapshot-schedule.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** What reports need from the process. */
 export interface ReportsDeps {
@@ -53,11 +57,17 @@ export async function startReports(deps: ReportsDeps): Promise<RunningReports> {
   await refreshKpiRollups(deps.db);
   // A sample stands for the grid time since the previous one (sim time may run faster than the timer).
   let lastSample: number | undefined;
+  let lastPrune = Number.NEGATIVE_INFINITY;
   const sample = async () => {
     const now = deps.now();
     const interval = lastSample === undefined ? deps.config.healthSampleSeconds : Math.max(1, Math.round((now - lastSample) / 1000));
     lastSample = now;
     await sampleClusterHealth(deps.db, deps.inventory, now, interval);
+    // Old "up" samples go once an hour (grid time), so the table stays about retention × clusters × samples/day.
+    if (now - lastPrune >= HOUR_MS) {
+      lastPrune = now;
+      await pruneHealthSamples(deps.db, now - deps.config.healthRetentionDays * DAY_MS);
+    }
   };
   await sample().catch((err: unknown) => deps.log.warn({ err }, 'cluster health sample failed'));
   await snapshots.start().catch((err: unknown) => deps.log.warn({ err }, 'KPI snapshot catch-up failed; retried on the next tick'));

@@ -10,12 +10,14 @@ import { jobOperations } from './operations-jobs.js';
 import { usageOperations } from './operations-usage.js';
 import { reportOperations } from './operations-reports.js';
 import { tokenOperations } from './operations-tokens.js';
+import { allocationOperations } from './operations-allocations.js';
+import { adminOperations } from './operations-admin.js';
 import type { JsonSchema, OperationDoc, ParamDoc } from './operation.js';
 
 type Io = 'input' | 'output';
 
 /** Every documented endpoint, in the order the reference page lists them. */
-export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations, ...tokenOperations];
+export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations, ...tokenOperations, ...allocationOperations, ...adminOperations];
 
 const COMPONENT = '#/components/schemas/';
 
@@ -137,6 +139,9 @@ export function buildOpenApiDocument(ops: readonly OperationDoc[] = allOperation
       { name: 'docs', description: 'This document and the reference page (no token).' },
       { name: 'reports', description: 'National KPIs, the Pillar-5 report, snapshots and the dashboard’s data.' },
       { name: 'tokens', description: 'API tokens: create (secret shown once), list, revoke.' },
+      { name: 'allocations', description: 'Awards, project splits, change requests and their decisions.' },
+      { name: 'projects', description: 'Projects and who may submit to them.' },
+      { name: 'audit', description: 'The audit log of every mutating action.' },
     ],
     paths,
     components: {

@@ -36,6 +36,17 @@ export async function recordHealthSamples(db: Db, samples: readonly HealthSample
   return n;
 }
 
+/**
+ * Delete samples before `before` that saw their cluster up (active or draining, and reachable); samples of
+ * a cluster down stay, since KPIs read the down time of any period from them. Returns how many went.
+ */
+export async function pruneHealthSamples(db: Db, before: number): Promise<number> {
+  const r = await sql`
+    delete from cluster_health_samples
+     where at < ${date(before)} and state <> 'offline' and reachable`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** Samples of one cluster in [from, to), oldest first (at most `limit`, the most recent ones). */
 export async function healthHistory(db: Db, clusterId: string, from: number, to: number, limit = 2_000): Promise<HealthSample[]> {
   const r = await sql<{ cluster_id: string; at: Date; state: HealthSample['state']; reachable: boolean; nodes_total: number; nodes_healthy: number; gpus_total: number; gpus_free: number; interval_seconds: number }>`

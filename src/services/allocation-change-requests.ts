@@ -43,9 +43,10 @@ export class ChangeRequests {
 
   /** File a request on an award of the caller's institution (another institution's answers 404). */
   async file(p: Principal, allocationId: string, body: unknown): Promise<AllocationRequest> {
-    const input = parseOrInvalid(changeRequestBodySchema, body, 'allocation change request');
+    // Scope before the body: another institution's allocation is a 404 whatever was sent.
     const allocation = await getAllocation(this.db, allocationId);
     assertAllocationInScope(p, allocation);
+    const input = parseOrInvalid(changeRequestBodySchema, body, 'allocation change request');
     if (allocation.projectId !== undefined) {
       throw new DomainError('unprocessable', `allocation ${allocationId} is a project's share of award ${allocation.parentId ?? '(unknown)'}; request the change on the award, then re-split it`, { allocationId });
     }

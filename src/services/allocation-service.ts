@@ -112,11 +112,12 @@ export class AllocationService {
    * checked under a lock on the award; a violation is a 409 stating award, allocated and requested.
    */
   async split(p: Principal, awardId: string, projectId: string, body: unknown): Promise<SplitResult> {
-    const input = parseOrInvalid(splitBodySchema, body, 'allocation split');
+    // Scope before the body: another institution's award is a 404 whatever was sent.
     const award = await getAllocation(this.db, awardId);
     assertAllocationInScope(p, award);
     const project = await getProject(this.db, projectId).catch(() => undefined);
     if (!project || project.institutionId !== award.institutionId) throw DomainError.notFound('project', projectId);
+    const input = parseOrInvalid(splitBodySchema, body, 'allocation split');
     return this.db.transaction().execute(async (tx) => {
       const result = await writeSplit(tx, { awardId, projectId, gpuHours: input.gpuHours, ...(input.maxConcurrentGpus !== undefined ? { maxConcurrentGpus: input.maxConcurrentGpus } : {}) }, this.now());
       const data = { project: projectId, subAllocation: result.after.id, gpuHours: input.gpuHours, previousGpuHours: result.before?.gpuHours ?? 0, allocatedGpuHours: result.allocatedGpuHours };

@@ -14,6 +14,10 @@ import { UsageService } from '../../../src/services/usage-service.js';
 import { ReportService } from '../../../src/reports/report-service.js';
 import { DashboardViews } from '../../../src/reports/dashboard-views.js';
 import { TokenService } from '../../../src/services/token-service.js';
+import { AllocationService } from '../../../src/services/allocation-service.js';
+import { ProjectService } from '../../../src/services/project-service.js';
+import { ClusterOperations } from '../../../src/services/cluster-operations.js';
+import { AuditService } from '../../../src/services/audit-service.js';
 import { cachedTokenResolver } from '../../../src/api/auth/token-cache.js';
 import { defaultReportsConfig } from '../../../src/reports/config.js';
 import { createApiToken, getInstitution, listClusters, listInstitutions, listSites, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
@@ -79,6 +83,10 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
     // Every optional part present, so the OpenAPI coverage test sees every route the app can have.
     usage: new UsageService({ db }),
     reports: reportsFor(db),
+    allocations: new AllocationService({ db }),
+    projects: new ProjectService({ db, onChange: () => jobs.invalidateCaches() }),
+    clusterOps: new ClusterOperations({ db }),
+    audit: new AuditService(db),
   });
   const http: HttpServerHandle = await listen(app, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${http.port}`;

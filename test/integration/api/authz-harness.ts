@@ -30,6 +30,7 @@ export function routeInventoryApp(): Express {
     log: createLogger('silent'), metrics: createMetricsRegistry({ database: 'pglite', grid: 'none' }), bodyLimitBytes: 1024,
     readiness: async () => ({ ready: true, checks: {} }), resolveToken: async () => undefined,
     inventory: unused, institutions: unused, jobs: unused, usage: unused, reports: unused, tokens: unused,
+    allocations: unused, projects: unused, clusterOps: unused, audit: unused,
   });
 }
 

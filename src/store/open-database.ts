@@ -72,6 +72,11 @@ function openPostgres(url: string, opts: OpenDatabaseOptions): OpenedDatabase {
     types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
   });
   pool.on('error', (err) => opts.onPoolError?.(err));
+  // pg-pool listens for errors on idle clients only. A checked-out client whose connection dies between two
+  // queries (a transaction waiting while PostgreSQL restarts or fails over) emits 'error' with nobody
+  // listening, which is an uncaught exception that ends the process. The work on that client fails on its
+  // own (its next query is refused) and pg-pool drops the dead client on release, so hearing it is enough.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', location: redactUrl(parsed), close: () => db.destroy() };
 }

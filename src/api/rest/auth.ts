@@ -25,7 +25,8 @@ export function requireBearer(resolve: TokenResolver): RequestHandler {
           next(new DomainError('unauthenticated', 'API token is unknown, revoked or expired'));
           return;
         }
-        res.locals.principal = principal;
+        // A copy: the resolved principal is shared through the token cache; the address is this request's (audit trail).
+        res.locals.principal = { ...principal, ...(req.socket.remoteAddress ? { address: req.socket.remoteAddress } : {}) };
         next();
       },
       (err: unknown) => next(err),

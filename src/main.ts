@@ -23,6 +23,7 @@ import { InventoryService } from './services/inventory-service.js';
 import { JobService } from './services/job-service.js';
 import { cachedTokenResolver } from './api/auth/token-cache.js';
 import { TokenService } from './services/token-service.js';
+import { RateLimiter } from './api/security/rate-limits.js';
 import { siteOfCluster } from './store/repositories/clusters.js';
 import { firstStart, type FirstStartResult } from './bootstrap/first-start.js';
 import { registerConfiguredClusters } from './bootstrap/federated-clusters.js';
@@ -137,6 +138,8 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   const tokenService = new TokenService({ db, onRevoke: () => tokens.clear() });
   // What the authorisation table's scope checks look up (src/api/authz/decide.ts).
   const authz = { lookups: { siteOfCluster: (id: string) => siteOfCluster(db, id) } };
+  // One set of rate limits for REST and gRPC: a token or address gets one budget, whichever way it calls.
+  const limits = new RateLimiter(config.http.rateLimit);
   const readiness = async (): Promise<Readiness> => {
     try {
       await sql`select 1`.execute(db);
@@ -158,6 +161,8 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     resolveToken: tokens,
     tokens: tokenService,
     authz,
+    limits,
+    corsOrigins: config.http.cors.origins,
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,
@@ -191,7 +196,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   let grpc: GrpcServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
-    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, authz, ready: async () => (await readiness()).ready };
+    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, authz, limits, ready: async () => (await readiness()).ready };
     grpc = await startGrpcServer(grpcDeps, config.grpc.host, config.grpc.port).catch(async (e: unknown) => {
       await http.close();
       throw e;

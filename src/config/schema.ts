@@ -7,6 +7,7 @@ import { slurmClusterConfigSchema } from '../adapters/slurm/config.js';
 import { kubernetesClusterConfigSchema } from '../adapters/kubernetes/config.js';
 import { defaultReportsConfig, reportsConfigSchema } from '../reports/config.js';
 import { demoConfigSchema } from '../demo/config.js';
+import { corsConfigSchema, rateLimitConfigSchema } from '../api/security/config.js';
 import { meteringConfigSchema } from '../metering/config.js';
 
 /** Numbers may arrive as strings from the environment or flags; anything not a finite number stays invalid. */
@@ -71,8 +72,12 @@ export const configSchema = z.strictObject({
       port: port().default(8080),
       /** Largest accepted request body, bytes. */
       bodyLimitBytes: int().pipe(z.number().min(1024)).default(1_048_576),
+      /** Browser origins allowed to call the API (src/api/security/config.ts); none: CORS off. */
+      cors: corsConfigSchema.default(corsConfigSchema.parse({})),
+      /** Per-token and per-address rate limits, and the failed-authentication brake. */
+      rateLimit: rateLimitConfigSchema.default(rateLimitConfigSchema.parse({})),
     })
-    .default({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 1_048_576 }),
+    .default({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 1_048_576, cors: corsConfigSchema.parse({}), rateLimit: rateLimitConfigSchema.parse({}) }),
   grpc: z.strictObject({ host: z.string().min(1).default('0.0.0.0'), port: port().default(50051) }).default({ host: '0.0.0.0', port: 50051 }),
   database: z
     .strictObject({

@@ -10,6 +10,8 @@ export const httpStatusOf: Readonly<Record<DomainErrorCode, number>> = {
   budget_exhausted: 422,
   // well-formed but impossible here (e.g. more GPUs per node than any node has)
   unprocessable: 422,
+  // too many requests (details.retryAfterSeconds becomes Retry-After)
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -22,5 +24,6 @@ export const grpcStatusOf: Readonly<Record<DomainErrorCode, number>> = {
   conflict: 6, // ALREADY_EXISTS
   budget_exhausted: 9, // FAILED_PRECONDITION
   unprocessable: 9, // FAILED_PRECONDITION: the grid as it is cannot run it
+  rate_limited: 8, // RESOURCE_EXHAUSTED
   unavailable: 14, // UNAVAILABLE
 };

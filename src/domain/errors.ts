@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | 'unauthenticated'
   | 'budget_exhausted'
   | 'unprocessable'
+  | 'rate_limited'
   | 'unavailable';
 
 /** A field-level problem inside an `invalid` error, so clients can show every bad field at once. */

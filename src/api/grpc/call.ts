@@ -10,6 +10,7 @@ import type { Principal } from '../../domain/principal.js';
 import { toServiceError, type ErrorLog } from './errors.js';
 import { isUndecodable, undecodableReason } from './safe-decode.js';
 import type { GrpcAuthorizer } from './authorize.js';
+import type { RateLimiter } from '../security/rate-limits.js';
 
 /** Resolves a presented secret to a principal; undefined when unknown, revoked or expired. */
 export type TokenResolver = (secret: string) => Promise<Principal | undefined>;
@@ -19,6 +20,8 @@ export interface CallContext {
   resolveToken: TokenResolver;
   /** The authorisation table's decision (authorize.ts); required, so no handler can be built without it. */
   authorize: GrpcAuthorizer;
+  /** Rate limits shared with REST (per address, per token, failed authentications). */
+  limits?: RateLimiter;
   log: ErrorLog;
 }
 
@@ -45,9 +48,18 @@ export function decoded(request: unknown, typeName: string): Request {
 }
 
 /** Authenticate, authorise (roles before the message is looked at), then decode. */
-async function admit(ctx: CallContext, method: string, requestType: string, call: { metadata: grpc.Metadata; request: unknown }): Promise<{ principal: Principal; request: Request }> {
+async function admit(ctx: CallContext, method: string, requestType: string, call: { metadata: grpc.Metadata; request: unknown; getPeer(): string }): Promise<{ principal: Principal; request: Request }> {
+  // The peer without its port ("ipv4:127.0.0.1:53422" → "ipv4:127.0.0.1"), so one host is one address.
+  const address = call.getPeer().replace(/:\d+$/, '');
+  ctx.limits?.address(address);
+  ctx.limits?.assertMayAuthenticate(address);
   // Authenticate first: a caller without a token learns nothing, not even that its message was bad.
-  const principal = await authenticate(call.metadata, ctx.resolveToken);
+  const principal = await authenticate(call.metadata, ctx.resolveToken).catch((e: unknown) => {
+    // A presented credential that failed counts against the address; no credential at all does not.
+    if (call.metadata.get('authorization').length > 0) ctx.limits?.authFailed(address);
+    throw e;
+  });
+  ctx.limits?.token(principal.tokenId ?? principal.userId);
   await ctx.authorize(method, principal, isUndecodable(call.request) ? {} : (call.request as Request));
   return { principal, request: decoded(call.request, requestType) };
 }

@@ -23,6 +23,7 @@ import type { ReportService } from '../../reports/report-service.js';
 import { withSafeDecoding } from './safe-decode.js';
 import { assertEveryMethodHasRule, grpcAuthorizer } from './authorize.js';
 import { grpcRules } from '../authz/rules.js';
+import type { RateLimiter } from '../security/rate-limits.js';
 import type { ScopeLookups } from '../authz/decide.js';
 import type { AccessTable } from '../authz/rule.js';
 
@@ -41,6 +42,8 @@ export interface GrpcDeps {
   usage?: UsageService;
   /** `ncg.v1.ReportService` (report-handlers.ts), served when given. */
   reports?: ReportService;
+  /** Rate limits shared with REST (main.ts); none when absent. */
+  limits?: RateLimiter;
   /** `ncg.v1.TokenService` (token-handlers.ts), served when given. */
   tokens?: TokenService;
   /** Readiness for the health service; without it the server reports SERVING while it runs. */
@@ -81,7 +84,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
     'grpc.max_receive_message_length': deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   });
   const table = deps.authz?.table ?? grpcRules;
-  const ctx = { resolveToken: deps.resolveToken, log: deps.log, authorize: grpcAuthorizer(table, deps.authz?.lookups) };
+  const ctx = { resolveToken: deps.resolveToken, log: deps.log, authorize: grpcAuthorizer(table, deps.authz?.lookups), ...(deps.limits ? { limits: deps.limits } : {}) };
   const served: string[] = [];
   const add = (name: string, impl: grpc.UntypedServiceImplementation) => {
     const { service } = serviceConstructor(protos, name);

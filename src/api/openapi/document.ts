@@ -28,6 +28,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   404: 'No such resource (or not visible to this user).',
   409: 'Conflicts with the current state (e.g. an Idempotency-Key reused with a different body).',
   413: 'The body is larger than the server’s limit (http.bodyLimitBytes).',
+  429: 'Too many requests (per token, per address, or failed authentications); wait `Retry-After` seconds.',
   415: 'The body is not application/json.',
   422: 'Well-formed, but cannot be done.',
   503: 'A dependency (database, cluster) is unavailable; retry later.',

@@ -31,6 +31,11 @@ import { authorizeRest } from '../authz/rest-middleware.js';
 import { assertEveryRouteHasRule } from '../authz/rest-routes.js';
 import type { ScopeLookups } from '../authz/decide.js';
 import type { AccessTable } from '../authz/rule.js';
+import { RateLimiter } from '../security/rate-limits.js';
+import { defaultRateLimits } from '../security/config.js';
+import { corsMiddleware } from '../security/cors.js';
+import { securityHeaders } from '../security/headers.js';
+import { addressLimit } from '../security/address-limit.js';
 
 /** Everything the REST layer needs; main.ts provides it. */
 export interface RestDeps {
@@ -56,6 +61,10 @@ export interface RestDeps {
   clusterOps?: ClusterOperations;
   /** GET /v1/audit; absent in servers built without it. */
   audit?: AuditService;
+  /** Rate limits (shared with gRPC in main.ts); default: http.rateLimit's defaults. */
+  limits?: RateLimiter;
+  /** Origins allowed to call the API from a browser (http.cors.origins); none: CORS off. */
+  corsOrigins?: readonly string[];
   /** The authorisation table (default: src/api/authz/rules.ts) and the lookups its scope checks use. */
   authz?: { table?: AccessTable; lookups?: ScopeLookups };
 }
@@ -64,8 +73,14 @@ export interface RestDeps {
 export function createApp(deps: RestDeps): Express {
   const rules = new RestRuleTable(deps.authz?.table ?? restRules);
   const app = express();
+  const limits = deps.limits ?? new RateLimiter(defaultRateLimits);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
+  const cors = corsMiddleware(deps.corsOrigins ?? []);
+  if (cors) app.use(cors);
+  // Before the body is parsed: a flooding address costs as little as possible.
+  app.use(addressLimit(limits));
   app.use(express.json({ limit: deps.bodyLimitBytes }));
   app.use(healthRoutes(deps));
   app.use(docsRoutes());
@@ -73,7 +88,7 @@ export function createApp(deps: RestDeps): Express {
   if (deps.reports) app.use(dashboardStatic());
 
   const v1 = express.Router();
-  v1.use(requireBearer(deps.resolveToken));
+  v1.use(requireBearer(deps.resolveToken, limits));
   // One place decides who may call what (src/api/authz/rules.ts); handlers only narrow to the caller's scope.
   v1.use(authorizeRest(rules, deps.authz?.lookups));
   v1.use(inventoryRoutes(deps.inventory));

@@ -41,12 +41,14 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   return { status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } };
 }
 
-/** Express error middleware: logs 5xx with the stack, answers JSON. */
+/** Express error middleware: logs 5xx with the stack, answers JSON (a 429 with Retry-After). */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, body } = toErrorResponse(err);
     if (status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
+    const retryAfter = body.error.details?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(status).json(body);
   };
 }

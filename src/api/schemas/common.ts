@@ -20,7 +20,7 @@ export const errorBodySchema = z
     error: z.strictObject({
       code: z.string().meta({
         description:
-          'invalid (400), unauthenticated (401), forbidden (403), not_found (404), conflict (409), payload_too_large (413), unsupported_media_type (415), unprocessable or budget_exhausted (422), unavailable (503), internal (500).',
+          'invalid (400), unauthenticated (401), forbidden (403), not_found (404), conflict (409), payload_too_large (413), unsupported_media_type (415), unprocessable or budget_exhausted (422), rate_limited (429), unavailable (503), internal (500).',
         examples: ['invalid'],
       }),
       message: z.string().meta({ description: 'What went wrong and what to do about it.' }),

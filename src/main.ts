@@ -25,6 +25,10 @@ import { cachedTokenResolver } from './api/auth/token-cache.js';
 import { TokenService } from './services/token-service.js';
 import { RateLimiter } from './api/security/rate-limits.js';
 import { siteOfCluster } from './store/repositories/clusters.js';
+import { AllocationService } from './services/allocation-service.js';
+import { ProjectService } from './services/project-service.js';
+import { ClusterOperations } from './services/cluster-operations.js';
+import { AuditService } from './services/audit-service.js';
 import { firstStart, type FirstStartResult } from './bootstrap/first-start.js';
 import { registerConfiguredClusters } from './bootstrap/federated-clusters.js';
 import { nationalGridSeed } from './seed/national-grid.js';
@@ -154,6 +158,14 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   // KPIs (issue 10): rollups, health samples, snapshot schedules (caught up now), the dashboard's data.
   const reports = await startReports({ db, now, config: reportsConfigOf(config), inventory, log: log.child({ component: 'reports' }) });
 
+  // Allocation workflow, projects and members, operators' cluster actions, the audit log (issue 8).
+  const allocations = new AllocationService({ db });
+  // A membership change drops this replica's cached memberships at once (others within the 30 s TTL).
+  const projects = new ProjectService({ db, onChange: () => jobs.invalidateCaches() });
+  // A drained, cordoned or resumed cluster: refresh the submit path's inventory and run a cycle now.
+  const clusterOps = new ClusterOperations({ db, onChange: () => (jobs.invalidateCaches(), controller.trigger('cluster-state')) });
+  const audit = new AuditService(db);
+
   const app = createApp({
     log,
     metrics,
@@ -168,6 +180,10 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     jobs,
     usage,
     reports: { service: reports.service, views: reports.views },
+    allocations,
+    projects,
+    clusterOps,
+    audit,
     readiness,
   });
   const lease = leaderLease(database, config, log);

@@ -10,6 +10,7 @@ export { knownMigrationNames, migrations } from './migrations/index.js';
 export type { Database, NewRow, Row } from './schema.js';
 export type { Db } from './rows.js';
 export { mapDbError, withDbErrors } from './db-errors.js';
+export { databaseUnavailableError, isDatabaseUnavailable } from './connection-errors.js';
 export { newId, newJobId, ulid } from './ids.js';
 export { DEFAULT_LIMIT, MAX_LIMIT, decodeCursor, encodeCursor, type Page, type PageRequest } from './cursor.js';
 export { getSite, listSites } from './repositories/sites.js';

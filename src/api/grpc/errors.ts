@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { isDomainError, type FieldIssue } from '../../domain/errors.js';
 import { grpcStatusOf } from '../../domain/error-status.js';
 import { encodeStatusDetails } from './status-details.js';
+import { databaseUnavailableError } from '../../store/connection-errors.js';
 
 /** Logs unexpected failures. */
 export interface ErrorLog {
@@ -69,7 +70,9 @@ export function plainStatus(code: grpc.status, details: string): Partial<grpc.St
 }
 
 /** Map anything thrown by a handler to the status the client receives. */
-export function toServiceError(err: unknown, log: ErrorLog, method: string): Partial<grpc.StatusObject> {
+export function toServiceError(thrown: unknown, log: ErrorLog, method: string): Partial<grpc.StatusObject> {
+  // A lost database: UNAVAILABLE, which gRPC clients retry, rather than INTERNAL.
+  const err = databaseUnavailableError(thrown) ?? thrown;
   if (!isDomainError(err)) {
     log.error({ err, method }, 'gRPC call failed');
     return plainStatus(grpc.status.INTERNAL, 'internal error; the server log has the details');

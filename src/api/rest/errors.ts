@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDomainError } from '../../domain/errors.js';
 import { httpStatusOf } from '../../domain/error-status.js';
 import type { Logger } from '../../observability/logger.js';
+import { databaseUnavailableError } from '../../store/connection-errors.js';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -18,7 +19,9 @@ interface HttpishError {
 }
 
 /** Map a thrown value to a status and body; never leaks stack traces or SQL. */
-export function toErrorResponse(err: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(thrown: unknown): { status: number; body: ErrorBody } {
+  // A lost database is the server's condition, not the request's fault: 503, and the same request will do.
+  const err = databaseUnavailableError(thrown) ?? thrown;
   if (isDomainError(err)) {
     const body: ErrorBody = { error: { code: err.code, message: err.message } };
     if (err.details) body.error.details = err.details;
@@ -41,14 +44,14 @@ export function toErrorResponse(err: unknown): { status: number; body: ErrorBody
   return { status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } };
 }
 
-/** Express error middleware: logs 5xx with the stack, answers JSON (a 429 with Retry-After). */
+/** Express error middleware: logs 5xx with the stack, answers JSON (a 429 or 503 with Retry-After). */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { status, body } = toErrorResponse(err);
     if (status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return;
     const retryAfter = body.error.details?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
+    if ((status === 429 || status === 503) && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(status).json(body);
   };
 }

@@ -26,6 +26,22 @@ describe('toErrorResponse', () => {
     expect(JSON.stringify(r.body)).not.toContain('secret_table');
   });
 
+  it('answers a lost database with 503 unavailable and Retry-After, a failed statement still with 500', () => {
+    const lost = [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
+      Object.assign(new Error('connection failure'), { code: '08006' }),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Client has encountered a connection error and is not queryable'),
+    ];
+    for (const err of lost) {
+      expect(toErrorResponse(err), err.message).toEqual({ status: 503, body: { error: { code: 'unavailable', message: 'the database is unreachable; retry shortly', details: { retryAfterSeconds: 1 } } } });
+    }
+    expect(toErrorResponse(Object.assign(new Error('division by zero'), { code: '22012' })).status).toBe(500);
+    expect(toErrorResponse(new Error('Connection to the moon')).status).toBe(500);
+  });
+
   it('maps body-parser failures', () => {
     expect(toErrorResponse({ type: 'entity.too.large', limit: 10 }).status).toBe(413);
     expect(toErrorResponse({ type: 'entity.parse.failed' }).status).toBe(400);

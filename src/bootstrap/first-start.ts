@@ -1,12 +1,15 @@
 /**
  * What happens the first time ncg starts on an empty database: seed the national grid, then mint a
- * national-admin API token, write it to `<dataDir>/admin-token` (mode 0600) and hand it back to be printed once.
+ * national-admin API token, write it to `<dataDir>/admin-token` (mode 0600) and hand it back to be printed
+ * once — and a token for a researcher, an institution admin and a CoE operator under `<dataDir>/tokens/`
+ * (role-tokens.ts), so each view can be tried.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GridSeed } from '../seed/types.js';
 import { createApiToken, isEmpty, listUsers, writeGridSeed, type SeedCounts } from '../store/index.js';
 import type { Db } from '../store/rows.js';
+import { writeRoleTokens, writeTokenFile, type RoleToken } from './role-tokens.js';
 
 /** Name of the file that holds the national-admin token. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -16,6 +19,8 @@ export interface FirstStartResult {
   seeded?: SeedCounts;
   /** The new national-admin token (shown once), and where it was written. */
   adminToken?: { secret: string; path: string };
+  /** Tokens of the other roles' demo users (shown once), and where each was written. */
+  roleTokens?: RoleToken[];
 }
 
 /** Seed an empty database with `seed` and write a national-admin token; a no-op on a database already used. */
@@ -23,7 +28,9 @@ export async function firstStart(db: Db, seed: () => GridSeed, dataDir: string, 
   if (!(await isEmpty(db))) return {};
   const seeded = await writeGridSeed(db, seed(), nowMs);
   const adminToken = await writeAdminToken(db, dataDir, nowMs);
-  return adminToken ? { seeded, adminToken } : { seeded };
+  if (adminToken) writeTokenFile(dataDir, 'national-admin', adminToken.secret);
+  const roleTokens = await writeRoleTokens(db, dataDir, nowMs);
+  return { seeded, ...(adminToken ? { adminToken } : {}), roleTokens };
 }
 
 /** Mint a token for the first national admin and write it to `<dataDir>/admin-token` with mode 0600. */

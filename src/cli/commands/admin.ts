@@ -41,6 +41,7 @@ export function registerAdmin(program: Command): void {
         }
         process.stdout.write(`seeded ${database.location}: ${JSON.stringify(result.seeded)}\n`);
         if (result.adminToken) process.stdout.write(`national-admin token (shown once; written to ${result.adminToken.path}):\n${result.adminToken.secret}\n`);
+        for (const t of result.roleTokens ?? []) process.stdout.write(`${t.role} token for ${t.userId} (shown once; written to ${t.path}):\n${t.secret}\n`);
       } finally {
         await database.close();
       }

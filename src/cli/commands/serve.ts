@@ -23,6 +23,10 @@ export function registerServe(program: Command): void {
             `  Try: curl -H "Authorization: Bearer $(cat ${path})" http://127.0.0.1:${ncg.http.port}/v1/clusters\n\n`,
         );
       }
+      if (ncg.firstStart.roleTokens?.length) {
+        const lines = ncg.firstStart.roleTokens.map((t) => `    ${t.role.padEnd(17)} ${t.userId.padEnd(16)} ${t.path}\n      ${t.secret}`);
+        process.stdout.write(`  Demo users of the other roles (tokens shown once; files mode 0600):\n\n${lines.join('\n')}\n\n  Try each view: NCG_TOKEN=$(cat <file>) npx ncg jobs, or sign in to the dashboard with it.\n\n`);
+      }
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

@@ -9,6 +9,8 @@ import { DomainError } from '../domain/errors.js';
 import { FINAL_JOB_STATES } from '../domain/types.js';
 import { getJob, transitionJobs, type JobRecord } from '../store/repositories/jobs.js';
 import type { Db } from '../store/rows.js';
+import type { Principal } from '../domain/principal.js';
+import { recordAudit } from './audit.js';
 
 /** The control loop's side of a cancellation. */
 export interface CancelHooks {
@@ -36,8 +38,9 @@ export class CancelFlow {
     private readonly log?: { warn(obj: object, msg: string): void },
   ) {}
 
-  /** Cancel `job` (as read just now) on behalf of `byUserId`. */
-  async cancel(job: JobRecord, byUserId: string): Promise<CancelResult> {
+  /** Cancel `job` (as read just now) on behalf of `by`; the cancel and its audit row commit together. */
+  async cancel(job: JobRecord, by: Principal): Promise<CancelResult> {
+    const byUserId = by.userId;
     let current = job;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (FINAL_JOB_STATES.includes(current.state)) return { job: current, changed: false };
@@ -54,7 +57,10 @@ export class CancelFlow {
           reason: 'cancelled',
           data: { by: byUserId, from: current.state },
         },
-      ]);
+      ], async (tx, moved) => {
+        if (!moved.has(current.id)) return;
+        await recordAudit(tx, by, { action: 'job.cancel', target: { kind: 'job', id: current.id }, institutionId: current.institutionId, before: { state: current.state }, after: { state: 'cancelled' } });
+      });
       const after = await getJob(this.db, current.id);
       if (moved.has(current.id)) {
         if (wasOnCluster) await this.cancelOnCluster(after);

@@ -135,7 +135,7 @@ export class JobService {
     const gpuTypes = checkSatisfiable(catalog, { gpuTypes: Array.isArray(input.gpuType) ? input.gpuType : [input.gpuType], nodes: input.nodes, gpusPerNode: input.gpusPerNode, ...(input.preferredSite ? { preferredSiteId: input.preferredSite } : {}) });
     const spec = toJobSpec(input, gpuTypes);
     const now = this.now();
-    const job = await this.batcher.submit({ id: nextJobId(now), institutionId: project.institutionId, userId: principal.userId, spec, submittedAt: now, ...(key ? { clientKey: key } : {}) });
+    const job = await this.batcher.submit({ id: nextJobId(now), institutionId: project.institutionId, userId: principal.userId, spec, submittedAt: now, ...(key ? { clientKey: key } : {}), audit: submitAudit(principal) });
     if (job) {
       this.changed('submit');
       return { job, created: true };
@@ -168,7 +168,7 @@ export class JobService {
   async cancel(principal: Principal, id: string): Promise<CancelResult> {
     const job = await getJob(this.db, id);
     assertMayCancel(principal, job);
-    const result = await this.cancelFlow.cancel(job, principal.userId);
+    const result = await this.cancelFlow.cancel(job, principal);
     if (result.changed) this.changed('cancel');
     return result;
   }
@@ -201,4 +201,9 @@ function checkStates(states: string[] | undefined): JobState[] | undefined {
     throw DomainError.invalid(`unknown job state ${bad.map((s) => JSON.stringify(s.slice(0, 40))).join(', ')}; states are ${ALL_STATES.join(', ')}`, [{ path: 'state', message: 'unknown state' }]);
   }
   return states as JobState[];
+}
+
+/** Who submits, for the audit row the submit statement writes with the job (no extra round trip). */
+function submitAudit(p: Principal): { tokenId?: string; clientAddress?: string } {
+  return { ...(p.tokenId !== undefined ? { tokenId: p.tokenId } : {}), ...(p.address !== undefined ? { clientAddress: p.address } : {}) };
 }

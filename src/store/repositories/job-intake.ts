@@ -8,6 +8,8 @@
  * nothing (and so no event) and gets `undefined`, and the caller reads the job the first attempt made.
  * Concurrent attempts with one key serialise on the unique index, and a key repeated inside one statement
  * is skipped after its first row: exactly one inserts.
+ *
+ * The same statement appends each new job's `job.submit` audit row (who, token, address, what).
  */
 import { sql } from 'kysely';
 import { withDbErrors } from '../db-errors.js';
@@ -20,6 +22,9 @@ import { jobFromRow, newJobRow, type JobRecord, type NewJob } from './jobs.js';
  */
 export async function submitJobs(db: Db, jobs: readonly NewJob[]): Promise<(JobRecord | undefined)[]> {
   if (jobs.length === 0) return [];
+  const ids = jobs.map((j) => j.id);
+  const tokens = jobs.map((j) => j.audit?.tokenId ?? null);
+  const addresses = jobs.map((j) => j.audit?.clientAddress ?? null);
   const rows = await withDbErrors(() =>
     db
       .with('j', (qb) =>
@@ -40,6 +45,29 @@ export async function submitJobs(db: Db, jobs: readonly NewJob[]): Promise<(JobR
               .selectFrom('j')
               .select(['j.id', sql<null>`null`.as('from_state'), sql<string>`'queued'`.as('to_state'), 'j.submitted_at', sql<string>`'submitted'`.as('reason'), sql<string>`'{}'::jsonb`.as('data')])
               // Events get ids in submission order, like the jobs.
+              .orderBy('j.id'),
+          ),
+      )
+      // The audit row of each inserted job (not of an idempotent retry, which inserts nothing), in the same
+      // statement: auditing submissions costs no round trip. Token and address are looked up by job id in
+      // two array parameters, so the statement's size does not grow with them.
+      .with('a', (qb) =>
+        qb
+          .insertInto('audit_log')
+          .columns(['actor_user_id', 'token_id', 'client_address', 'institution_id', 'action', 'target_kind', 'target_id', 'after'])
+          .expression((eb) =>
+            eb
+              .selectFrom('j')
+              .select([
+                'j.user_id',
+                sql<string | null>`(${tokens}::text[])[array_position(${ids}::text[], j.id::text)]`.as('token_id'),
+                sql<string | null>`(${addresses}::text[])[array_position(${ids}::text[], j.id::text)]`.as('client_address'),
+                'j.institution_id',
+                sql<string>`'job.submit'`.as('action'),
+                sql<string>`'job'`.as('target_kind'),
+                'j.id',
+                sql<string>`jsonb_build_object('project', j.project_id, 'qos', j.qos, 'nodes', j.nodes, 'gpusPerNode', j.gpus_per_node, 'gpuTypes', to_jsonb(j.gpu_types), 'walltimeSeconds', j.walltime_seconds)`.as('after'),
+              ])
               .orderBy('j.id'),
           ),
       )

@@ -70,6 +70,8 @@ export interface NewJob {
   spec: JobSpec;
   submittedAt: number;
   clientKey?: string;
+  /** Who submitted it, for its audit row (written by the same statement as the job; job-intake.ts). */
+  audit?: { tokenId?: string; clientAddress?: string };
 }
 
 /** The jobs row of a newly submitted (queued) job; shared by single and batched inserts. */
@@ -198,9 +200,10 @@ function patchColumns(p: JobPatch): Record<string, unknown> {
 
 /**
  * Apply transitions in one transaction; each applies only if its job is still in an allowed `from` state.
- * Returns the ids that moved (others were changed by someone else first and are left alone).
+ * Returns the ids that moved (others were changed by someone else first and are left alone). `alsoInTx`
+ * writes more in the same transaction once the moves are known (e.g. the audit row of a user's cancel).
  */
-export async function transitionJobs(db: Db, transitions: Transition[]): Promise<Set<string>> {
+export async function transitionJobs(db: Db, transitions: Transition[], alsoInTx?: (tx: Db, moved: ReadonlySet<string>) => Promise<void>): Promise<Set<string>> {
   if (transitions.length === 0) return new Set();
   return db.transaction().execute(async (tx) => {
     const moved = new Set<string>();
@@ -219,6 +222,7 @@ export async function transitionJobs(db: Db, transitions: Transition[]): Promise
         .values({ job_id: t.jobId, from_state: current.state, to_state: t.to, at: date(t.at), reason: t.reason ?? null, data: json(t.data ?? {}) })
         .execute();
     }
+    if (alsoInTx) await alsoInTx(tx, moved);
     return moved;
   });
 }

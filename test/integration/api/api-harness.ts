@@ -21,6 +21,7 @@ import { AuditService } from '../../../src/services/audit-service.js';
 import { cachedTokenResolver } from '../../../src/api/auth/token-cache.js';
 import { defaultReportsConfig } from '../../../src/reports/config.js';
 import { createApiToken, getInstitution, listClusters, listInstitutions, listSites, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
+import { siteOfCluster } from '../../../src/store/repositories/clusters.js';
 import type { JobRecord } from '../../../src/store/repositories/jobs.js';
 import type { Db } from '../../../src/store/rows.js';
 import { openPgliteTestDb } from '../../helpers/db.js';
@@ -87,6 +88,8 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
     projects: new ProjectService({ db, onChange: () => jobs.invalidateCaches() }),
     clusterOps: new ClusterOperations({ db }),
     audit: new AuditService(db),
+    // As main.ts: the table's cluster scope checks (operators' own sites) look the site up.
+    authz: { lookups: { siteOfCluster: (id) => siteOfCluster(db, id) } },
   });
   const http: HttpServerHandle = await listen(app, '127.0.0.1', 0);
   const url = `http://127.0.0.1:${http.port}`;

@@ -2,12 +2,18 @@
  * Leader lease on PostgreSQL: a session-level advisory lock held on a dedicated connection (a `pg.Client`,
  * never a pooled connection — a pool would hand the session, and the lock with it, to someone else).
  *
- * - Leader: re-checks every lease period that its session still holds the lock (pg_locks). If the
+ * - Leader: re-checks every half lease period that its session still holds the lock (pg_locks). If the
  *   connection errors or ends, or a check fails or takes longer than a period, leadership is dropped at once.
+ * - A lease, not a lock held for ever: the session runs with `idle_session_timeout` = two periods, so
+ *   PostgreSQL ends the session of a leader that stopped checking — a frozen process, a hung host, a
+ *   network partition: cases where its socket stays open and the lock would otherwise be held until TCP
+ *   keepalive gives up, hours later. The leader, for its part, counts itself leader only for 1.5 periods
+ *   after the last check it sent succeeded: it stops acting (isLeader() false) half a period before the
+ *   server can free the lock for a standby, even if it was frozen in between and nothing has told it yet.
  * - Standby: waits for the lock with `lock_timeout` = one lease period, then waits again. The wait returns
  *   the moment the holder's session ends or unlocks, so a release hands over at once and a dead leader is
- *   replaced as soon as PostgreSQL notices its session is gone (at once for a killed backend or a closed
- *   socket; after TCP keepalive for a silent network loss) — well within two lease periods.
+ *   replaced as soon as PostgreSQL ends its session: at once for a killed process (closed socket), within
+ *   two periods for a silent one.
  * - `release()` unlocks, closes the connection and stops trying.
  */
 import pg from 'pg';
@@ -39,6 +45,8 @@ export class PgAdvisoryLease implements LeaderLease {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = true;
+  /** performance.now() until which leadership holds without a newer successful check. */
+  private validUntil = 0;
 
   constructor(private readonly options: PgAdvisoryLeaseOptions) {
     this.periodMs = options.leasePeriodMs ?? 5_000;
@@ -52,8 +60,11 @@ export class PgAdvisoryLease implements LeaderLease {
     await this.attempt(0);
   }
 
-  /** Leader now? */
+  /** Leader now? False once 1.5 periods passed without a successful check (then the session is dropped). */
   isLeader(): boolean {
+    if (this.state.value && performance.now() > this.validUntil) {
+      this.drop(this.client, new Error(`the leader lock was not confirmed for ${1.5 * this.periodMs} ms (process paused or database unreachable)`));
+    }
     return this.state.value;
   }
 
@@ -80,15 +91,24 @@ export class PgAdvisoryLease implements LeaderLease {
   private async attempt(waitMs: number): Promise<void> {
     if (this.stopped || this.running) return;
     this.running = true;
-    let next = this.periodMs;
+    const checkEvery = this.periodMs / 2;
+    let next = checkEvery;
     try {
       const client = await this.connect();
+      // Sent before the query: the server's idle clock starts no earlier than this, so validity counted
+      // from here ends before the server can end the session.
+      const sentAt = performance.now();
       if (!this.state.value) {
         const locked = await this.tryLock(client, waitMs);
         // A release() during the wait closed the session: the lock is gone with it, so do not claim it.
-        if (locked && !this.stopped && this.client === client) this.state.set(true);
-        next = this.state.value ? this.periodMs : 0; // a standby waits again at once: the wait itself was the period
-      } else if (!(await this.holdsLock(client))) {
+        if (locked && !this.stopped && this.client === client) {
+          this.validUntil = performance.now() + 1.5 * this.periodMs;
+          this.state.set(true);
+        }
+        next = this.state.value ? checkEvery : 0; // a standby waits again at once: the wait itself was the period
+      } else if (await this.holdsLock(client)) {
+        this.validUntil = sentAt + 1.5 * this.periodMs;
+      } else {
         this.drop(client, new Error('the leader lock is no longer held by this session'));
       }
     } catch (err) {
@@ -119,6 +139,11 @@ export class PgAdvisoryLease implements LeaderLease {
     client.on('end', () => this.drop(client, new Error('leader lease connection ended')));
     this.client = client;
     await client.connect();
+    // PostgreSQL 14+: the server ends this session after two periods without a query (see the header). An
+    // older server does not know the setting (42704); there a silent leader is found only by TCP keepalive.
+    await client.query(`set idle_session_timeout = ${Math.ceil(2 * this.periodMs)}`).catch((err: { code?: string }) => {
+      if (err.code !== '42704') throw err;
+    });
     return client;
   }
 

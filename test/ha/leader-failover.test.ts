@@ -7,7 +7,9 @@
  *    every acknowledged submission is in the database and ends in a final state, no job gets a second
  *    Kubernetes Job, and every call to the surviving replica succeeds throughout.
  * 2. The killed replica, started again, joins as a standby.
- * 3. SIGTERM of the leader: a request in flight at the signal finishes, the standby takes over at once
+ * 3. A frozen leader (SIGSTOP), its connections still open: the lease expires, the standby takes over
+ *    within two lease periods, and the resumed process finds itself a standby and dispatches nothing.
+ * 4. SIGTERM of the leader: a request in flight at the signal finishes, the standby takes over at once
  *    (the lock is released, not timed out), and the process exits 0 within 10 s.
  *
  * Takeover and exit times are printed; docs/deployment.md ("HA, as measured") records them.
@@ -140,6 +142,47 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
     expect(await restarted.isLeader()).toBe(false);
     expect(await b.isLeader()).toBe(true);
     expect(restarted.leadershipChanges().filter((c) => c.leader && c.at >= since)).toEqual([]);
+  });
+
+  it('a frozen leader (SIGSTOP: a hung process or host) loses the lease within two lease periods; resumed, it dispatches nothing', { timeout: 90_000 }, async () => {
+    const [leader, standby] = await leaderOf([a, b]);
+    const targets: LoadTarget[] = [leader, standby].map((p) => ({ name: p.name, url: p.url, active: true }));
+    const load = loadOver(targets, 'stop');
+    load.start();
+    let resumedAt = 0;
+    try {
+      await until('jobs running and submissions through both replicas', () => grid.fake.list('Pod').some((p) => p.status?.['phase'] === 'Running') && new Set([...load.acked.values()].map((s) => s.via)).size === 2, 30_000);
+      // Its TCP connections stay open (the kernel still answers for it): only a lease that expires frees the lock.
+      const frozenAt = leader.kill('SIGSTOP');
+      targets.find((t) => t.name === leader.name)!.active = false;
+      const took = await standby.waitForLog((l) => l.leader === true && /became the control-loop leader/.test(l.msg ?? ''), 10 * LEASE_MS, frozenAt);
+      const takeoverMs = took.at - frozenAt;
+      console.log(`HA: SIGSTOP of ${leader.name} → ${standby.name} leads after ${takeoverMs} ms (lease period ${LEASE_MS} ms)`);
+      expect(takeoverMs).toBeLessThanOrEqual(2 * LEASE_MS + 250);
+      // The new leader dispatches while the old one is frozen.
+      const after = load.acked.size;
+      await until('submissions after the freeze to start on the cluster', () => [...load.acked.values()].slice(after).some((s) => grid.jobsCreated.has(s.jobId)), 20_000);
+
+      resumedAt = leader.kill('SIGCONT');
+      // Resumed, it learns it lost the lease (its session was ended) before it acts, and stays a standby.
+      await leader.waitForLog((l) => l.leader === false && /no longer the control-loop leader/.test(l.msg ?? ''), 5 * LEASE_MS, resumedAt);
+      await until('the resumed replica to report itself a standby', async () => (await leader.isLeader()) === false, 5 * LEASE_MS);
+      targets.find((t) => t.name === leader.name)!.active = true;
+      // Both serve the load again; one leader.
+      const back = load.acked.size;
+      await until('submissions through the resumed replica', () => [...load.acked.values()].slice(back).some((s) => s.via === leader.name), 20_000);
+    } finally {
+      if (resumedAt === 0) leader.kill('SIGCONT');
+      await load.stop();
+    }
+    expect((await leaderOf([leader, standby]))[0]).toBe(standby);
+    const ids = [...load.acked.values()].map((s) => s.jobId);
+    for (const id of ids) acked.add(id);
+    const states = await waitAllFinal(grid.database, ids, 60_000);
+    expect([...states.values()].every((s) => s === 'succeeded')).toBe(true);
+    // Whatever its loop had in hand when it froze, it did not dispatch again after resuming.
+    expect(ids.filter((id) => (grid.jobsCreated.get(id) ?? 0) !== 1).map((id) => `${id}: ${grid.jobsCreated.get(id) ?? 0} Jobs`)).toEqual([]);
+    expect(load.failures(standby.name)).toEqual([]);
   });
 
   it('SIGTERM of the leader: the request in flight finishes, the standby takes over at once, exit 0 within 10 s', { timeout: 90_000 }, async () => {

@@ -1,7 +1,9 @@
 /**
  * The leader lease on a real PostgreSQL: two leases on one database → exactly one leader; the leader's
  * session killed → it knows at once and the standby takes over within two lease periods; a release hands
- * over at once. Skipped loudly without PostgreSQL (fails under NCG_REQUIRE_SERVICES=1).
+ * over at once; a leader paused past its validity stops counting itself leader (the server side of a
+ * frozen leader — idle_session_timeout — is shown with a SIGSTOP'd process in test/ha). Skipped loudly
+ * without PostgreSQL (fails under NCG_REQUIRE_SERVICES=1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -92,6 +94,26 @@ describe.runIf(gate.available)('PgAdvisoryLease on PostgreSQL', () => {
     expect([a.isLeader(), b.isLeader()]).toEqual([false, true]);
     await a.release();
     await b.release();
+  });
+
+  it('a leader paused longer than its validity stops counting itself leader before it hears anything, then leads again', async () => {
+    const a = lease('lease-a4');
+    await a.start();
+    expect(a.isLeader()).toBe(true);
+    const changes: boolean[] = [];
+    a.onChange((l) => changes.push(l));
+    // Block this event loop (a GC pause, a frozen process): no check can run, no socket event is heard.
+    const until = performance.now() + 1.6 * PERIOD;
+    while (performance.now() < until) {
+      // busy
+    }
+    // The first question after the pause is answered from the clock: not leader, and the session is dropped.
+    expect(a.isLeader()).toBe(false);
+    expect(changes).toEqual([false]);
+    // Nobody else wanted the lock: it takes it again as a standby would.
+    await waitFor(() => a.isLeader(), PERIOD * 4, 'the lease to be taken again');
+    expect(changes).toEqual([false, true]);
+    await a.release();
   });
 
   it('a released lease hands over at once (not at the standby\'s next retry)', async () => {

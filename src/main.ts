@@ -14,6 +14,7 @@ import { UsageService } from './services/usage-service.js';
 import { reportsConfigOf } from './reports/config.js';
 import { startReports } from './reports/start.js';
 import { demoConfigOf, demoLoadOn } from './demo/config.js';
+import { seedDemoHistory } from './demo/seed-history.js';
 import { startDemoLoad, type DemoLoad } from './demo/demo-load.js';
 import { createApp } from './api/rest/app.js';
 import { listen, type HttpServerHandle } from './api/rest/server.js';
@@ -48,6 +49,7 @@ import {
   type OpenedDatabase,
 } from './store/index.js';
 import { jobEvents } from './store/repositories/jobs.js';
+import { withTimeout } from './control/bounded.js';
 import { sql } from 'kysely';
 
 /** A running ncg process. */
@@ -108,6 +110,9 @@ function leaderLease(database: OpenedDatabase, config: Config, log: Logger): Lea
   return new PgAdvisoryLease({ url: config.database.url, leasePeriodMs: config.leader.leasePeriodSeconds * 1000, onError: (err) => log.warn({ err: err.message }, 'leader lease connection lost') });
 }
 
+/** How long /readyz (and gRPC health) waits for the database before answering not ready. */
+const READINESS_TIMEOUT_MS = 2_000;
+
 /** How the process starts ncg. */
 export interface StartOptions {
   /**
@@ -122,10 +127,17 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   const database = await openAndMigrate(config, log);
   const db = database.db;
   const embedded = database.kind === 'pglite';
-  const first = config.grid.seed === 'national' ? await firstStart(db, nationalGridSeed, resolve(config.dataDir), Date.now()) : {};
+  const seed = nationalGridSeed;
+  const first = config.grid.seed === 'national' ? await firstStart(db, seed, resolve(config.dataDir), Date.now()) : {};
+  const demoOn = demoLoadOn(demoConfigOf(config), embedded && (opts.demoByDefault ?? false));
   if (first.seeded) log.info({ seeded: first.seeded }, 'seeded the national grid');
 
   const { adapters, now } = await buildAdapters(database, config, log);
+  if (first.seeded && demoOn && demoConfigOf(config).history) {
+    log.info({}, 'writing the demo history: finished jobs since the start of the previous quarter (NCG_DEMO_HISTORY=0 skips it)');
+    const past = await seedDemoHistory(db, seed(), now(), demoConfigOf(config).seed);
+    log.info({ ...past, from: new Date(past.from).toISOString() }, `demo history: ${past.jobs} finished jobs, ${past.gpuHours} GPU-hours since ${new Date(past.from).toISOString().slice(0, 10)}`);
+  }
   const metrics = createMetricsRegistry({ database: database.kind, grid: adapters.size > 0 ? 'sim' : 'none' });
   const inventory = new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, adapters);
   // The control loop attaches onChange / cancelOnCluster with jobs.setHooks once it exists.
@@ -144,9 +156,11 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   const authz = { lookups: { siteOfCluster: (id: string) => siteOfCluster(db, id) } };
   // One set of rate limits for REST and gRPC: a token or address gets one budget, whichever way it calls.
   const limits = new RateLimiter(config.http.rateLimit);
+  // Bounded: a database that stopped answering (a partition drops packets, no reset) must make /readyz
+  // say so within the probe's timeout, not leave the probe hanging on a pool connect without one.
   const readiness = async (): Promise<Readiness> => {
     try {
-      await sql`select 1`.execute(db);
+      await withTimeout(sql`select 1`.execute(db), READINESS_TIMEOUT_MS, `no answer from the database within ${READINESS_TIMEOUT_MS} ms`);
       const status = await migrationStatus(db);
       const migrated = status.pending.length === 0 && status.unknown.length === 0;
       return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'ok' : `pending: ${status.pending.join(', ')}` } };
@@ -232,7 +246,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   );
 
   // The demo workload (`ncg serve` on the embedded database by default; NCG_DEMO_LOAD=0 turns it off) goes through the JobService like any user.
-  const demo: DemoLoad | undefined = demoLoadOn(demoConfigOf(config), embedded && (opts.demoByDefault ?? false))
+  const demo: DemoLoad | undefined = demoOn
     ? await startDemoLoad({ db, jobs, config: demoConfigOf(config), log: log.child({ component: 'demo' }) })
     : undefined;
 

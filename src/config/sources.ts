@@ -27,6 +27,7 @@ export const envKeys: Readonly<Record<string, string>> = {
   NCG_LEADER_LEASE_PERIOD_SECONDS: 'leader.leasePeriodSeconds',
   NCG_GRID_SEED: 'grid.seed',
   NCG_DEMO_LOAD: 'demo.load',
+  NCG_DEMO_HISTORY: 'demo.history',
   NCG_METERING_ENABLED: 'metering.enabled',
   NCG_PROMETHEUS_URL: 'metering.prometheus.url',
 };

@@ -13,6 +13,11 @@ export const demoConfigSchema = z.strictObject({
   load: bool().optional(),
   /** Mean jobs submitted per minute (wall clock). */
   jobsPerMinute: num().pipe(z.number().positive().max(6000)).default(30),
+  /**
+   * On the first start with the demo load on, write months of finished jobs (from the start of the previous
+   * quarter) so reports and charts have a past. Off: NCG_DEMO_HISTORY=0.
+   */
+  history: bool().default(true),
   /** Seed of the workload's choices (same seed, same sequence of jobs). */
   seed: num().pipe(z.number().int()).default(2026),
 });

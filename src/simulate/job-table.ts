@@ -72,7 +72,7 @@ export class JobTable {
     else this.guaranteed.set(j.institutionId, (this.guaranteed.get(j.institutionId) ?? 0) + j.gpus);
     this.usage.change(j.leafId, t, j.gpus);
     this.ledger.start(j.institutionId, j.gpus, t);
-    this.rec.start(j, t);
+    this.rec.start(j, t, `${d.clusterId}/${d.poolId}`);
     schedule(j.index, t + j.runSeconds * 1000, ++this.runOf[j.index]!);
   }
 

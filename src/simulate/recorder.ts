@@ -29,6 +29,8 @@ export class Recorder {
   readonly startAt: Float64Array;
   readonly endAt: Float64Array;
   readonly preemptionsOf: Int32Array;
+  /** The pool each job last started on (`cluster/pool`), for readers that replay the run (the demo history). */
+  readonly placedOn: (string | undefined)[];
   readonly allocated = new StepSeries();
   readonly institutions = new Map<string, InstitutionSeries>();
   readonly budgetEvents: BudgetEvent[] = [];
@@ -45,6 +47,7 @@ export class Recorder {
     this.startAt = new Float64Array(jobCount).fill(NaN);
     this.endAt = new Float64Array(jobCount).fill(NaN);
     this.preemptionsOf = new Int32Array(jobCount);
+    this.placedOn = new Array<string | undefined>(jobCount);
   }
 
   /** A job entered the queue. */
@@ -52,9 +55,10 @@ export class Recorder {
     this.series(job.institutionId).demand.add(t, job.gpus);
   }
 
-  /** A job started running. */
-  start(job: SimJob, t: number): void {
+  /** A job started running (on `placement`, `cluster/pool`, when known). */
+  start(job: SimJob, t: number, placement?: string): void {
     this.startAt[job.index] = t;
+    this.placedOn[job.index] = placement;
     this.allocated.add(t, job.gpus);
     this.series(job.institutionId).running.add(t, job.gpus);
   }

@@ -19,6 +19,9 @@ import { ProjectService } from '../../../src/services/project-service.js';
 import { ClusterOperations } from '../../../src/services/cluster-operations.js';
 import { AuditService } from '../../../src/services/audit-service.js';
 import { cachedTokenResolver } from '../../../src/api/auth/token-cache.js';
+import { whoami } from '../../../src/services/whoami.js';
+import { RateLimiter } from '../../../src/api/security/rate-limits.js';
+import { defaultRateLimits } from '../../../src/api/security/config.js';
 import { defaultReportsConfig } from '../../../src/reports/config.js';
 import { createApiToken, getInstitution, listClusters, listInstitutions, listSites, resolveToken, writeGridSeed, type OpenedDatabase } from '../../../src/store/index.js';
 import { siteOfCluster } from '../../../src/store/repositories/clusters.js';
@@ -78,6 +81,10 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
     readiness: async () => ({ ready: true, checks: { database: 'ok' } }),
     resolveToken: cache ?? ((secret) => resolveToken(db, secret)),
     tokens: new TokenService({ db, ...(cache ? { onRevoke: () => cache.clear() } : {}) }),
+    whoami: (p) => whoami(db, p),
+    // Tests present bad tokens by the hundred from one address: no failed-authentication brake here
+    // (test/integration/api/hardening.test.ts tests it).
+    limits: new RateLimiter({ ...defaultRateLimits, authFailuresPerMinute: 0 }),
     inventory: new InventoryService({ listSites: () => listSites(db), listClusters: () => listClusters(db) }, new Map()),
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,

@@ -101,8 +101,11 @@ export class Controller {
     this.clearTimer();
     for (const u of this.unsubscribe.splice(0)) u();
     await this.inflight?.catch(() => undefined);
+    const wasLeader = this.options.lease.isLeader();
     await this.options.lease.release();
     this.leaseStarted = false;
+    // Logged once the lock is gone (a standby may be leading already): operators see when the handover began.
+    if (wasLeader) this.ctx.log.info({}, 'released the control-loop lease');
   }
 
   /** Ask for a cycle soon (coalesced; a no-op unless started and leader). */

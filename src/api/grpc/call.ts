@@ -61,7 +61,8 @@ async function admit(ctx: CallContext, method: string, requestType: string, call
   });
   ctx.limits?.token(principal.tokenId ?? principal.userId);
   await ctx.authorize(method, principal, isUndecodable(call.request) ? {} : (call.request as Request));
-  return { principal, request: decoded(call.request, requestType) };
+  // A copy: the resolved principal is shared through the token cache; the address is this call's (audit trail).
+  return { principal: { ...principal, address }, request: decoded(call.request, requestType) };
 }
 
 /** An authenticated unary handler: `work` returns the response message or throws. */

@@ -14,7 +14,8 @@ import { pendingQueue } from '../store/repositories/queue.js';
 import { MAX_LIMIT, listClusters, listSites, type Page, type PageRequest } from '../store/index.js';
 import { checkLimit } from '../store/cursor.js';
 import type { Db } from '../store/rows.js';
-import { assertMayCancel, assertMayView, authorizeSubmit, scopeJobFilter, type JobScope } from './job-access.js';
+import { assertMayCancel, assertMayView, authorizeSubmit, needsJobSite, scopeJobFilter, scopeQueueFilter, type JobScope } from './job-access.js';
+import { siteOfCluster } from '../store/repositories/clusters.js';
 import { nextJobId } from './job-ids.js';
 import { checkIdempotencyKey, keyReused, sameSpec, toJobSpec } from './job-submission.js';
 import { pendingInfo, type PendingInfo } from './pending-info.js';
@@ -149,7 +150,9 @@ export class JobService {
   /** One job with its events and, while pending, its reason, queue position and estimated start. */
   async get(principal: Principal, id: string): Promise<JobDetail> {
     const [job, events] = await Promise.all([getJob(this.db, id), jobEvents(this.db, id)]);
-    assertMayView(principal, job);
+    // Operators see jobs by where they run: look the cluster's site up only for them.
+    const siteId = needsJobSite(principal) && job.clusterId ? await siteOfCluster(this.db, job.clusterId) : undefined;
+    assertMayView(principal, job, siteId);
     const pending = pendingInfo(job);
     return pending ? { job, events, pending } : { job, events };
   }
@@ -175,7 +178,7 @@ export class JobService {
 
   /** Pending jobs in priority order with their factor breakdown; jobs no cycle has seen yet come last. */
   async queue(principal: Principal, filter: QueueFilter = {}): Promise<QueueResult> {
-    const scoped = scopeJobFilter(principal, { institutionId: filter.institutionId, projectId: filter.projectId, userId: filter.userId });
+    const scoped = scopeQueueFilter(principal, { institutionId: filter.institutionId, projectId: filter.projectId, userId: filter.userId });
     const slice = await pendingQueue(this.db, scoped, checkLimit(filter.limit ?? MAX_LIMIT));
     return { items: slice.items.map((job) => ({ job, pending: pendingInfo(job)! })), total: slice.total };
   }

@@ -125,6 +125,8 @@ export interface JobFilter {
   projectId?: string;
   userId?: string;
   clusterId?: string;
+  /** Only jobs placed on clusters at these sites (a CoE operator's view). */
+  siteIds?: readonly string[];
   states?: JobState[];
 }
 
@@ -136,6 +138,10 @@ export async function listJobs(db: Db, filter: JobFilter, page: PageRequest = {}
   if (filter.projectId) q = q.where('project_id', '=', filter.projectId);
   if (filter.userId) q = q.where('user_id', '=', filter.userId);
   if (filter.clusterId) q = q.where('cluster_id', '=', filter.clusterId);
+  if (filter.siteIds !== undefined) {
+    const sites = [...filter.siteIds];
+    q = sites.length === 0 ? q.where(sql<boolean>`false`) : q.where('cluster_id', 'in', (eb) => eb.selectFrom('clusters').select('clusters.id').where('clusters.site_id', 'in', sites));
+  }
   if (filter.states && filter.states.length > 0) q = q.where('state', 'in', filter.states);
   if (page.cursor !== undefined) q = q.where('id', '<', decodeCursor(page.cursor));
   return toPage(await q.execute(), limit, (r) => r.id, jobFromRow);

@@ -226,7 +226,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   let grpc: GrpcServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
-    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, authz, limits, ready: async () => (await readiness()).ready };
+    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, allocations, authz, limits, ready: async () => (await readiness()).ready };
     grpc = await startGrpcServer(grpcDeps, config.grpc.host, config.grpc.port).catch(async (e: unknown) => {
       await http.close();
       throw e;

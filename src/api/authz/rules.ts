@@ -115,6 +115,16 @@ export const grpcRules: AccessTable = {
   'ncg.v1.TokenService/Create': rule(ALL_ROLES, 'own'),
   'ncg.v1.TokenService/List': rule(ALL_ROLES, 'own'),
   'ncg.v1.TokenService/Revoke': rule(ALL_ROLES, 'own'),
+
+  // The allocation workflow, as its REST routes.
+  'ncg.v1.AllocationService/List': rule(MEMBERS, 'institution'),
+  'ncg.v1.AllocationService/Get': rule(MEMBERS, 'institution'),
+  'ncg.v1.AllocationService/Award': rule(NATIONAL, 'national'),
+  'ncg.v1.AllocationService/Split': rule(ADMINS, 'institution'),
+  'ncg.v1.AllocationService/RequestChange': rule(ADMINS, 'institution'),
+  'ncg.v1.AllocationService/ListChangeRequests': rule(ADMINS, 'institution'),
+  'ncg.v1.AllocationService/Approve': rule(NATIONAL, 'national'),
+  'ncg.v1.AllocationService/Reject': rule(NATIONAL, 'national'),
 };
 
 /** The role sets the table is written with (tests and docs name them). */

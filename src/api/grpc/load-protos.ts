@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 /** Proto files the server serves, relative to the proto root. */
-export const PROTO_FILES = ['ncg/v1/job_service.proto', 'ncg/v1/cluster_service.proto', 'ncg/v1/usage.proto', 'ncg/v1/reports.proto', 'ncg/v1/tokens.proto', 'grpc/health/v1/health.proto'] as const;
+export const PROTO_FILES = ['ncg/v1/job_service.proto', 'ncg/v1/cluster_service.proto', 'ncg/v1/usage.proto', 'ncg/v1/reports.proto', 'ncg/v1/tokens.proto', 'ncg/v1/allocations.proto', 'grpc/health/v1/health.proto'] as const;
 
 /**
  * Loader options: field names exactly as the .proto files spell them (snake_case — reflection serves the

@@ -18,6 +18,8 @@ import { loadProtos, serviceConstructor } from './load-protos.js';
 import { usageHandlers } from './usage-handlers.js';
 import { reportHandlers } from './report-handlers.js';
 import { tokenHandlers } from './token-handlers.js';
+import { allocationHandlers } from './allocation-handlers.js';
+import type { AllocationService } from '../../services/allocation-service.js';
 import type { TokenService } from '../../services/token-service.js';
 import type { ReportService } from '../../reports/report-service.js';
 import { withSafeDecoding } from './safe-decode.js';
@@ -46,6 +48,8 @@ export interface GrpcDeps {
   limits?: RateLimiter;
   /** `ncg.v1.TokenService` (token-handlers.ts), served when given. */
   tokens?: TokenService;
+  /** `ncg.v1.AllocationService` (allocation-handlers.ts), served when given. */
+  allocations?: AllocationService;
   /** Readiness for the health service; without it the server reports SERVING while it runs. */
   ready?: () => Promise<boolean>;
   /** How often Watch looks for new events (default 250 ms). */
@@ -98,6 +102,7 @@ export async function startGrpcServer(deps: GrpcDeps, host: string, port: number
   if (deps.usage) add('ncg.v1.UsageService', usageHandlers({ ...ctx, usage: deps.usage }));
   if (deps.reports) add('ncg.v1.ReportService', reportHandlers({ ...ctx, reports: deps.reports }));
   if (deps.tokens) add('ncg.v1.TokenService', tokenHandlers({ ...ctx, tokens: deps.tokens }));
+  if (deps.allocations) add('ncg.v1.AllocationService', allocationHandlers({ ...ctx, allocations: deps.allocations }));
   add('grpc.health.v1.Health', healthHandlers({ services: served, ready: deps.ready ?? (async () => true), shutdown: shutdown.signal, log: deps.log }));
   new ReflectionService(protos.packageDefinition).addToServer(server);
 

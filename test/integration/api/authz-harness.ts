@@ -12,6 +12,7 @@ import { ReportService } from '../../../src/reports/report-service.js';
 import { InventoryService } from '../../../src/services/inventory-service.js';
 import { UsageService } from '../../../src/services/usage-service.js';
 import { TokenService } from '../../../src/services/token-service.js';
+import { AllocationService } from '../../../src/services/allocation-service.js';
 import { createApiToken, listClusters, listSites, resolveToken, revokeApiToken } from '../../../src/store/index.js';
 import { jobEvents } from '../../../src/store/repositories/jobs.js';
 import type { Db } from '../../../src/store/rows.js';
@@ -120,6 +121,7 @@ export async function startAuthzHarness(): Promise<AuthzHarness> {
       usage: new UsageService({ db }),
       reports: new ReportService({ db, now: Date.now, config: defaultReportsConfig, freshnessMs: 0 }),
       tokens: new TokenService({ db }),
+      allocations: new AllocationService({ db }),
       watchPollMs: 30,
     },
     '127.0.0.1',

@@ -25,6 +25,8 @@ import { JobService } from './services/job-service.js';
 import { cachedTokenResolver } from './api/auth/token-cache.js';
 import { TokenService } from './services/token-service.js';
 import { RateLimiter } from './api/security/rate-limits.js';
+import { oidcResolver, withOidc } from './api/auth/oidc.js';
+import { getUser } from './store/repositories/users.js';
 import { siteOfCluster } from './store/repositories/clusters.js';
 import { AllocationService } from './services/allocation-service.js';
 import { ProjectService } from './services/project-service.js';
@@ -156,6 +158,9 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   const authz = { lookups: { siteOfCluster: (id: string) => siteOfCluster(db, id) } };
   // One set of rate limits for REST and gRPC: a token or address gets one budget, whichever way it calls.
   const limits = new RateLimiter(config.http.rateLimit);
+  // With auth.oidc, bearer JWTs from the SSO are accepted too (verified per request, not cached: they expire on their own).
+  const oidc = config.auth.oidc ? oidcResolver(config.auth.oidc, (id) => getUser(db, id).catch(() => undefined)) : undefined;
+  const bearer = withOidc(tokens, oidc);
   // Bounded: a database that stopped answering (a partition drops packets, no reset) must make /readyz
   // say so within the probe's timeout, not leave the probe hanging on a pool connect without one.
   const readiness = async (): Promise<Readiness> => {
@@ -184,7 +189,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     log,
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
-    resolveToken: tokens,
+    resolveToken: bearer,
     tokens: tokenService,
     authz,
     limits,
@@ -226,7 +231,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   let grpc: GrpcServerHandle;
   try {
     http = await listen(app, config.http.host, config.http.port);
-    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: tokens, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, allocations, authz, limits, ready: async () => (await readiness()).ready };
+    const grpcDeps = { log: log.child({ component: 'grpc' }), jobs, inventory, resolveToken: bearer, jobEvents: (id: string, after: number) => jobEvents(db, id, after), usage, reports: reports.service, tokens: tokenService, allocations, authz, limits, ready: async () => (await readiness()).ready };
     grpc = await startGrpcServer(grpcDeps, config.grpc.host, config.grpc.port).catch(async (e: unknown) => {
       await http.close();
       throw e;

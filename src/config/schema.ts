@@ -8,6 +8,7 @@ import { kubernetesClusterConfigSchema } from '../adapters/kubernetes/config.js'
 import { defaultReportsConfig, reportsConfigSchema } from '../reports/config.js';
 import { demoConfigSchema } from '../demo/config.js';
 import { corsConfigSchema, rateLimitConfigSchema } from '../api/security/config.js';
+import { authConfigSchema } from '../api/auth/oidc-config.js';
 import { meteringConfigSchema } from '../metering/config.js';
 
 /** Numbers may arrive as strings from the environment or flags; anything not a finite number stays invalid. */
@@ -88,6 +89,8 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   dataDir: z.string().min(1).default('./.ncg'),
+  /** Optional OpenID Connect bearer JWTs besides API tokens (src/api/auth/oidc-config.ts). */
+  auth: authConfigSchema.default({}),
   sim: z
     .strictObject({
       speed: num().pipe(z.number().positive('expected a positive multiplier')).default(1),

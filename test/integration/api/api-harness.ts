@@ -5,6 +5,7 @@
  */
 import type { Express } from 'express';
 import { createApp } from '../../../src/api/rest/app.js';
+import type { TokenResolver } from '../../../src/api/rest/auth.js';
 import { listen, type HttpServerHandle } from '../../../src/api/rest/server.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createMetricsRegistry } from '../../../src/observability/metrics.js';
@@ -51,7 +52,7 @@ export interface ApiHarness {
 }
 
 /** Start the app on a fresh database of `kind`. */
-export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', opts: { bodyLimitBytes?: number; cachedTokens?: boolean } = {}): Promise<ApiHarness> {
+export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', opts: { bodyLimitBytes?: number; cachedTokens?: boolean; wrapResolver?: (base: TokenResolver, db: Db) => TokenResolver } = {}): Promise<ApiHarness> {
   const opened: OpenedDatabase = kind === 'pglite' ? await openPgliteTestDb() : await openPostgresTestDb();
   const db = opened.db;
   const seed = gridFixture(3);
@@ -79,7 +80,7 @@ export async function startApiHarness(kind: 'pglite' | 'postgres' = 'pglite', op
     metrics: createMetricsRegistry({ database: kind, grid: 'none' }),
     bodyLimitBytes: opts.bodyLimitBytes ?? 1_048_576,
     readiness: async () => ({ ready: true, checks: { database: 'ok' } }),
-    resolveToken: cache ?? ((secret) => resolveToken(db, secret)),
+    resolveToken: (opts.wrapResolver ?? ((base) => base))(cache ?? ((secret) => resolveToken(db, secret)), db),
     tokens: new TokenService({ db, ...(cache ? { onRevoke: () => cache.clear() } : {}) }),
     whoami: (p) => whoami(db, p),
     // Tests present bad tokens by the hundred from one address: no failed-authentication brake here

@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors.js';
 import { DEFAULT_TOKEN_LIFETIME, tokenCreateSchema } from '../api/schemas/tokens.js';
 import { parseDurationSeconds } from '../domain/duration.js';
 import { parseOrInvalid } from '../api/schemas/zod-issues.js';
+import { recordAudit } from './audit.js';
 import { createApiToken, getApiToken, listApiTokens, revokeApiToken, type ApiTokenInfo, type CreatedApiToken } from '../store/repositories/api-tokens.js';
 import { getUser } from '../store/repositories/users.js';
 import type { Db } from '../store/rows.js';
@@ -47,7 +48,13 @@ export class TokenService {
     const given = typeof body === 'object' && body !== null && (body as { expires?: unknown }).expires !== undefined;
     const lifetime = given ? expires : parseDurationSeconds(DEFAULT_TOKEN_LIFETIME);
     const now = this.now();
-    return createApiToken(this.deps.db, { userId: owner.id, name, ...(lifetime !== undefined ? { expiresAt: now + lifetime * 1000 } : {}) }, now);
+    // The token and its audit row (never the secret) commit together.
+    return this.deps.db.transaction().execute(async (tx) => {
+      const created = await createApiToken(tx, { userId: owner.id, name, ...(lifetime !== undefined ? { expiresAt: now + lifetime * 1000 } : {}) }, now);
+      const { secret: _secret, ...info } = created;
+      await recordAudit(tx, p, { action: 'token.create', target: { kind: 'api-token', id: created.id }, institutionId: owner.institutionId, after: info });
+      return created;
+    });
   }
 
   /** A user's tokens (default: the caller's), newest first, without secrets. */
@@ -65,7 +72,12 @@ export class TokenService {
     } catch {
       throw DomainError.notFound('api token', tokenId);
     }
-    await revokeApiToken(this.deps.db, tokenId, this.now());
+    await this.deps.db.transaction().execute(async (tx) => {
+      await revokeApiToken(tx, tokenId, this.now());
+      if (token.revokedAt === undefined) {
+        await recordAudit(tx, p, { action: 'token.revoke', target: { kind: 'api-token', id: tokenId }, institutionId: user.institutionId, before: token, after: await getApiToken(tx, tokenId) });
+      }
+    });
     this.deps.onRevoke?.();
     return getApiToken(this.deps.db, tokenId);
   }

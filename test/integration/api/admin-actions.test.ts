@@ -140,6 +140,18 @@ describe('the audit log', () => {
     expect(submit.address).toMatch(/127\.0\.0\.1/);
   });
 
+  it('audits token creation (never the secret) and revocation', async () => {
+    const created = await h.call('POST', '/v1/tokens', { token: instAdmin.secret, body: { name: 'ci', user: 'inst-00-r2' } });
+    expect(created.status).toBe(201);
+    await h.call('DELETE', `/v1/tokens/${created.body.id}`, { token: instAdmin.secret });
+    await h.call('DELETE', `/v1/tokens/${created.body.id}`, { token: instAdmin.secret });
+    const rows = (await h.call('GET', `/v1/audit?target=${created.body.id}`)).body.items;
+    expect(rows.map((e: { action: string }) => e.action)).toEqual(['token.revoke', 'token.create']);
+    expect(rows[1]).toMatchObject({ actor: 'inst-00-admin', institution: 'inst-00', after: { userId: 'inst-00-r2', name: 'ci' } });
+    expect(JSON.stringify(rows)).not.toContain(created.body.secret);
+    expect(rows[0].after.revokedAt).toBeDefined();
+  });
+
   it('audits a cancel with its before/after, and an idempotent submit retry only once', async () => {
     const headers = { 'idempotency-key': 'audit-retry-1' };
     const first = await h.call('POST', '/v1/jobs', { token: 'inst-00-r1', body: validJob(), headers });

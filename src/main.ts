@@ -14,6 +14,8 @@ import { UsageService } from './services/usage-service.js';
 import { reportsConfigOf } from './reports/config.js';
 import { startReports } from './reports/start.js';
 import { demoConfigOf, demoLoadOn } from './demo/config.js';
+import type { Principal } from './domain/principal.js';
+import { whoami } from './services/whoami.js';
 import { seedDemoHistory } from './demo/seed-history.js';
 import { startDemoLoad, type DemoLoad } from './demo/demo-load.js';
 import { createApp } from './api/rest/app.js';
@@ -191,6 +193,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     bodyLimitBytes: config.http.bodyLimitBytes,
     resolveToken: bearer,
     tokens: tokenService,
+    whoami: (p: Principal) => whoami(db, p),
     authz,
     limits,
     corsOrigins: config.http.cors.origins,

@@ -95,11 +95,13 @@ afterAll(async () => {
 describe('ncg submit, watch, job', () => {
   it('submits with a sim duration and watch follows the job to succeeded (exit 0); a failing job watches to exit 1', async () => {
     const [ok, bad] = await Promise.all([
-      ncgCli(['submit', '--gpus', '2', '--gpu-type', 'any', '--walltime', '1h', '--name', 'demo', '--project', 'numl-grid-load', '--sim-duration', '30s', '--', 'python', 'train.py']),
+      // No --project: the admin token's default project (GET /v1/me) is charged, and named.
+      ncgCli(['submit', '--gpus', '2', '--gpu-type', 'any', '--walltime', '1h', '--name', 'demo', '--sim-duration', '30s', '--', 'python', 'train.py']),
       ncgCli(['submit', '--name', 'broken', '--project', 'numl-grid-load', '--walltime', '10m', '--sim-duration', '20s', '--sim-exit-code', '3', '--env', 'A=1', '--', 'false']),
     ]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^charging project \S+/m);
     const id = submittedId(ok)!;
     expect(id).toMatch(/^j-/);
     const badId = submittedId(bad)!;
@@ -114,6 +116,13 @@ describe('ncg submit, watch, job', () => {
     expect(watchedBad.stdout).toMatch(new RegExp(`job ${badId} failed \\(exit code 3\\)`));
 
     const job = await rest(`/v1/jobs/${id}`);
+    const me = await rest('/v1/me');
+    expect(ok.stdout).toContain(`charging project ${me.defaultProject}`);
+    expect(job.project).toBe(me.defaultProject);
+    const whoami = await ncgCli(['whoami']);
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toMatch(/national-admin/);
+    expect(whoami.stdout).toContain(`ncg submit charges ${me.defaultProject}`);
     expect(job).toMatchObject({ state: 'succeeded', name: 'demo', spec: { gpusPerNode: 2, command: ['python', 'train.py'], sim: { durationSeconds: 30 } } });
   }, SLOW * 2);
 
@@ -168,7 +177,8 @@ describe('ncg output and errors', () => {
       ncgCli(['jobs'], { NCG_URL: 'http://127.0.0.1:1' }),
       ncgCli(['jobs'], { NCG_DATA_DIR: join(dataDir, 'nowhere') }),
       ncgCli(['submit', '--gpus', 'two', '--project', 'p', '--', 'x']),
-      ncgCli(['submit', '--name', 'x', '--walltime', '1h', '--', 'true']),
+      // A CoE operator is a member of no project, so there is no default to charge.
+      ncgCli(['submit', '--name', 'x', '--walltime', '1h', '--', 'true'], { NCG_TOKEN: readFileSync(join(dataDir, 'tokens', 'coe-operator.token'), 'utf8').trim() }),
     ]);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'ncg: job "j-does-not-exist" does not exist']);
     expect(invalid.code).toBe(1);
@@ -181,7 +191,7 @@ describe('ncg output and errors', () => {
     expect(noToken.stderr).toContain('set NCG_TOKEN');
     expect([badFlag.code, badFlag.stderr.trim()]).toEqual([2, 'ncg: --gpus: expected a whole number, got "two"']);
     expect(noProject.code).toBe(2);
-    expect(noProject.stderr).toContain('--project is required');
+    expect(noProject.stderr).toMatch(/--project is required: op-\S+ is a member of no project/);
   }, SLOW);
 });
 

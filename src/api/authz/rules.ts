@@ -56,6 +56,9 @@ export const restRules: AccessTable = {
   'GET /v1/dashboard/institutions/:id': rule(ALL_ROLES, 'institution', { institution: 'id' }),
   'GET /v1/dashboard/clusters/:id': rule(ALL_ROLES, 'any'),
 
+  // Who am I: everyone, about themself.
+  'GET /v1/me': rule(ALL_ROLES, 'own'),
+
   // API tokens: one's own; institution admins their users', national admins anyone's (token-access.ts).
   'POST /v1/tokens': rule(ALL_ROLES, 'own'),
   'GET /v1/tokens': rule(ALL_ROLES, 'own'),

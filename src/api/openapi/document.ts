@@ -10,6 +10,7 @@ import { jobOperations } from './operations-jobs.js';
 import { usageOperations } from './operations-usage.js';
 import { reportOperations } from './operations-reports.js';
 import { tokenOperations } from './operations-tokens.js';
+import { meOperations } from './operations-me.js';
 import { allocationOperations } from './operations-allocations.js';
 import { adminOperations } from './operations-admin.js';
 import type { JsonSchema, OperationDoc, ParamDoc } from './operation.js';
@@ -17,7 +18,7 @@ import type { JsonSchema, OperationDoc, ParamDoc } from './operation.js';
 type Io = 'input' | 'output';
 
 /** Every documented endpoint, in the order the reference page lists them. */
-export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations, ...tokenOperations, ...allocationOperations, ...adminOperations];
+export const allOperations: readonly OperationDoc[] = [...gridOperations, ...jobOperations, ...usageOperations, ...reportOperations, ...meOperations, ...tokenOperations, ...allocationOperations, ...adminOperations];
 
 const COMPONENT = '#/components/schemas/';
 
@@ -139,6 +140,7 @@ export function buildOpenApiDocument(ops: readonly OperationDoc[] = allOperation
       { name: 'probes', description: 'Health, readiness and metrics (no token).' },
       { name: 'docs', description: 'This document and the reference page (no token).' },
       { name: 'reports', description: 'National KPIs, the Pillar-5 report, snapshots and the dashboard’s data.' },
+      { name: 'identity', description: 'Who the token belongs to, and the projects it may charge.' },
       { name: 'tokens', description: 'API tokens: create (secret shown once), list, revoke.' },
       { name: 'allocations', description: 'Awards, project splits, change requests and their decisions.' },
       { name: 'projects', description: 'Projects and who may submit to them.' },

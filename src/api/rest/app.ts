@@ -16,6 +16,9 @@ import { usageRoutes } from './routes/usage.js';
 import { reportRoutes, type ReportRouteDeps } from './routes/reports.js';
 import { dashboardStatic } from '../../dashboard/serve.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { meRoutes } from './routes/me.js';
+import type { Principal } from '../../domain/principal.js';
+import type { Me } from '../../services/whoami.js';
 import type { TokenService } from '../../services/token-service.js';
 import type { AllocationService } from '../../services/allocation-service.js';
 import type { ProjectService } from '../../services/project-service.js';
@@ -51,6 +54,8 @@ export interface RestDeps {
   usage?: UsageService;
   /** KPIs, reports, snapshots and the dashboard's data (issue 10); absent in servers built without them. */
   reports?: ReportRouteDeps;
+  /** GET /v1/me (src/services/whoami.ts); absent in servers built without it. */
+  whoami?: (p: Principal) => Promise<Me>;
   /** API token management (POST/GET /v1/tokens, DELETE /v1/tokens/:id); absent in servers built without it. */
   tokens?: TokenService;
   /** The allocation workflow (awards, splits, change requests); absent in servers built without it. */
@@ -96,6 +101,7 @@ export function createApp(deps: RestDeps): Express {
   v1.use(jobRoutes(deps.jobs));
   if (deps.usage) v1.use(usageRoutes(deps.usage));
   if (deps.reports) v1.use(reportRoutes(deps.reports));
+  if (deps.whoami) v1.use(meRoutes(deps.whoami));
   if (deps.tokens) v1.use(tokenRoutes(deps.tokens));
   if (deps.allocations) v1.use(allocationRoutes(deps.allocations));
   if (deps.projects) v1.use(projectRoutes(deps.projects));

@@ -1,6 +1,7 @@
 /** `ncg submit`: queue a job from flags, a YAML job file, or both, with the command after `--`. */
 import type { Command } from 'commander';
 import type { JobView } from '../../api/schemas/job-view.js';
+import type { Me } from '../../services/whoami.js';
 import { CliError, EXIT } from '../client.js';
 import { connect } from '../connection.js';
 import { printJson, say, withCommonOptions, type CommonOptions } from '../output.js';
@@ -19,7 +20,7 @@ export function registerSubmit(program: Command): void {
       .argument('[command...]', 'the command and its arguments, after --  (e.g. -- python train.py --epochs 3)')
       .option('-f, --file <job.yaml>', 'job file with REST body fields (name, project, gpuType, nodes, gpusPerNode, walltime, env, sim, …); flags override it')
       .option('--name <name>', 'job name')
-      .option('--project <id>', 'project to charge (NCG_PROJECT)')
+      .option('--project <id>', 'project to charge (NCG_PROJECT; default: your first project, see ncg whoami)')
       .option('--gpus <n>', 'GPUs on each node (default 1)')
       .option('--gpus-per-node <n>', 'the same as --gpus')
       .option('--nodes <n>', 'nodes of the gang (default 1)')
@@ -41,8 +42,16 @@ export function registerSubmit(program: Command): void {
       const body = submitBody({ ...opts, gpus: opts.gpusPerNode ?? opts.gpus }, command);
       body.project ??= process.env.NCG_PROJECT || undefined;
       if (body.project === undefined) {
-        // The API does not (yet) say which projects a token belongs to, so there is nothing safe to default to.
-        throw new CliError('--project is required: name the project to charge (e.g. --project lums-p1), set NCG_PROJECT, or put project: in the job file', EXIT.usage);
+        // No project named: charge the caller's default (GET /v1/me), and say which one it was.
+        const me = (await client.request<Me>('GET', '/v1/me')).body;
+        if (me.defaultProject === undefined) {
+          throw new CliError(`--project is required: ${me.userId} is a member of no project; name one with --project, NCG_PROJECT or project: in the job file`, EXIT.usage);
+        }
+        body.project = me.defaultProject;
+        if (opts.output !== 'json') {
+          const others = me.projects.length > 1 ? ` (you are in ${me.projects.length} projects; choose with --project)` : '';
+          say(`charging project ${me.defaultProject}${others}`);
+        }
       }
       const headers: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
       const { status, body: job } = await client.request<JobView>('POST', '/v1/jobs', { body, headers });

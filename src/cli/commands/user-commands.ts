@@ -1,6 +1,6 @@
 /**
  * The user commands of `ncg` — submit, jobs, job, cancel, queue, clusters, watch, usage, token, allocations,
- * allocation, projects, project, cluster, audit — which talk to a
+ * allocation, projects, project, cluster, audit, whoami — which talk to a
  * server over REST (NCG_URL, NCG_TOKEN). Exit codes: 0 done, 1 the server refused (or a watched job did
  * not succeed), 2 a bad flag or job file, 3 the server could not be reached.
  */
@@ -17,6 +17,7 @@ import { registerAllocations } from './allocations.js';
 import { registerProjects } from './projects.js';
 import { registerClusterActions } from './cluster-actions.js';
 import { registerAudit } from './audit.js';
+import { registerWhoami } from './whoami.js';
 
 /** Register every user command on the program. */
 export function registerUserCommands(program: Command): void {
@@ -35,4 +36,5 @@ export function registerUserCommands(program: Command): void {
   registerProjects(program);
   registerClusterActions(program);
   registerAudit(program);
+  registerWhoami(program);
 }

@@ -39,3 +39,15 @@ export async function isProjectMember(db: Db, projectId: string, userId: string)
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The projects a user is a member of, by id. */
+export async function listUserProjects(db: Db, userId: string): Promise<Project[]> {
+  const rows = await db
+    .selectFrom('projects')
+    .innerJoin('project_members', 'project_members.project_id', 'projects.id')
+    .selectAll('projects')
+    .where('project_members.user_id', '=', userId)
+    .orderBy('projects.id')
+    .execute();
+  return rows.map(projectFromRow);
+}

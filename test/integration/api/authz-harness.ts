@@ -30,7 +30,7 @@ export function routeInventoryApp(): Express {
   return createApp({
     log: createLogger('silent'), metrics: createMetricsRegistry({ database: 'pglite', grid: 'none' }), bodyLimitBytes: 1024,
     readiness: async () => ({ ready: true, checks: {} }), resolveToken: async () => undefined,
-    inventory: unused, institutions: unused, jobs: unused, usage: unused, reports: unused, tokens: unused,
+    inventory: unused, institutions: unused, jobs: unused, usage: unused, reports: unused, tokens: unused, whoami: unused,
     allocations: unused, projects: unused, clusterOps: unused, audit: unused,
   });
 }

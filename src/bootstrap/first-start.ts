@@ -6,6 +6,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDomainError } from '../domain/errors.js';
 import type { GridSeed } from '../seed/types.js';
 import { createApiToken, isEmpty, listUsers, writeGridSeed, type SeedCounts } from '../store/index.js';
 import type { Db } from '../store/rows.js';
@@ -26,7 +27,15 @@ export interface FirstStartResult {
 /** Seed an empty database with `seed` and write a national-admin token; a no-op on a database already used. */
 export async function firstStart(db: Db, seed: () => GridSeed, dataDir: string, nowMs: number): Promise<FirstStartResult> {
   if (!(await isEmpty(db))) return {};
-  const seeded = await writeGridSeed(db, seed(), nowMs);
+  let seeded: SeedCounts;
+  try {
+    seeded = await writeGridSeed(db, seed(), nowMs);
+  } catch (e) {
+    // Two replicas started together on an empty database (a fresh Helm release): both saw it empty, the
+    // seed's lock let one in, and the other finds it seeded. That one printed the tokens; this one just starts.
+    if (isDomainError(e) && e.code === 'conflict' && e.details?.seededAt !== undefined) return {};
+    throw e;
+  }
   const adminToken = await writeAdminToken(db, dataDir, nowMs);
   if (adminToken) writeTokenFile(dataDir, 'national-admin', adminToken.secret);
   const roleTokens = await writeRoleTokens(db, dataDir, nowMs);

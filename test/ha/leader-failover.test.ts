@@ -1,7 +1,8 @@
 /**
  * High availability, shown with real processes (issue 11): two `ncg serve` replicas on one real
  * PostgreSQL database and one shared Kubernetes cluster (the API server fake in this process), with a
- * submission load through both and a 1 s leader lease.
+ * submission load through both and a 1 s leader lease. The replicas start together on an empty database
+ * (both migrate, exactly one seeds, both come up).
  *
  * 1. SIGKILL of the leader under load: the standby takes over the control loop within two lease periods,
  *    every acknowledged submission is in the database and ends in a final state, no job gets a second
@@ -34,7 +35,7 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
   let b: NcgProcess;
 
   const start = async (name: string) => {
-    const p = await NcgProcess.start(name, grid.env);
+    const p = await NcgProcess.start(name, grid.env(name));
     procs.push(p);
     return p;
   };
@@ -65,7 +66,10 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
 
   beforeAll(async () => {
     grid = await startHaGrid({ leasePeriodSeconds: LEASE_MS / 1000 });
+    // Side by side on an empty database, as a fresh release's replicas start: both migrate, one seeds.
     [a, b] = await Promise.all([start('replica-a'), start('replica-b')]);
+    const seeder = await grid.firstStartBy([a.name, b.name]);
+    console.log(`HA: replicas started together on an empty database; ${seeder} seeded it`);
   }, 120_000);
 
   afterAll(async () => {

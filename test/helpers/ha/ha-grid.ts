@@ -1,21 +1,19 @@
 /**
- * The grid the leader-failover tests run: one PostgreSQL database (a clone of the migrated template,
- * seeded here with the national grid so replicas can start side by side), one Kubernetes cluster — the
- * in-process API server fake — that every replica reaches through its kubeconfig, and the environment
- * that starts an `ncg serve` replica on them.
+ * The grid the leader-failover tests run: one empty PostgreSQL database — the replicas, started side by
+ * side as a fresh Helm release's are, migrate and seed it themselves — one Kubernetes cluster (the
+ * in-process API server fake) that every replica reaches through its kubeconfig, and the environment that
+ * starts an `ncg serve` replica on them, each with a data directory of its own.
  *
  * Why a Kubernetes fake rather than the sim clusters: a sim cluster lives inside each ncg process and dies
  * with it, so a job a killed leader dispatched is gone with it, and two replicas never see the same
  * cluster. Real clusters outlive the leader; the fake, running in the test process, does too, and it
  * counts every Job created for an ncg job, which is how the tests see a double dispatch.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { stringify } from 'yaml';
-import { firstStart } from '../../../src/bootstrap/first-start.js';
-import { nationalGridSeed } from '../../../src/seed/national-grid.js';
 import { FINAL_JOB_STATES } from '../../../src/domain/types.js';
 import { openDatabase, type OpenedDatabase } from '../../../src/store/index.js';
 import { FakeKubernetes } from '../k8s-fake/fake-cluster.js';
@@ -30,12 +28,16 @@ export const HA_GPU_TYPE = 'h200-141gb';
 export interface HaGrid {
   fake: FakeKubernetes;
   database: OpenedDatabase;
-  /** The national admin's API token. */
+  /** The national admin's API token and a project to submit under, once a replica has seeded (firstStartBy). */
   token: string;
-  /** A project of a seeded institution to submit under. */
   project: string;
-  /** Environment of an `ncg serve` replica on this grid (add NCG_* overrides per test). */
-  env: Record<string, string>;
+  /** Environment of replica `name` on this grid: shared config, its own data directory. */
+  env(name: string): Record<string, string>;
+  /**
+   * After the replicas started: the one replica that seeded (its data directory holds the admin token; the
+   * others' do not), and the token and project read from it and the database.
+   */
+  firstStartBy(names: readonly string[]): Promise<string>;
   /** ncg job id → how many Kubernetes Jobs were created for it (every dispatch attempt's Job counts). */
   jobsCreated: Map<string, number>;
   close(): Promise<void>;
@@ -60,17 +62,13 @@ export async function startHaGrid(opts: { leasePeriodSeconds: number }): Promise
       jobsCreated.set(id, (jobsCreated.get(id) ?? 0) + 1);
     });
 
-    const created = await createTestDatabase();
+    // Empty, not even migrated: the replicas' own migrations (under their advisory lock) run side by side.
+    const created = await createTestDatabase({ empty: true });
     cleanups.push(() => created.drop());
     const database = await openDatabase({ url: created.url, poolSize: 4 });
     cleanups.push(() => database.close());
     const dir = mkdtempSync(join(tmpdir(), 'ncg-ha-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    // Seeded here, once: replicas started side by side then find a used database and skip the first start.
-    const first = await firstStart(database.db, nationalGridSeed, dir, Date.now());
-    if (!first.adminToken) throw new Error('the cloned database was not empty: no admin token minted');
-    const project = (await sql<{ id: string }>`select id from projects where institution_id = 'itu' order by id limit 1`.execute(database.db)).rows[0]?.id;
-    if (!project) throw new Error('the national seed has no project at itu');
 
     const configFile = join(dir, 'ncg.yaml');
     writeFileSync(
@@ -93,15 +91,28 @@ export async function startHaGrid(opts: { leasePeriodSeconds: number }): Promise
         ],
       }),
     );
-    const env = {
-      DATABASE_URL: created.url,
-      NCG_DATA_DIR: dir,
-      NCG_CONFIG: configFile,
-      NCG_LEADER_LEASE_PERIOD_SECONDS: String(opts.leasePeriodSeconds),
-      // The seed's sim clusters run too (fast, idle): the HA jobs ask for a GPU type only the fake has.
-      NCG_SIM_SPEED: '60',
+    const dataDir = (name: string) => join(dir, name.replace(/-restarted$/, ''));
+    const grid: HaGrid = {
+      fake, database, jobsCreated, close, token: '', project: '',
+      env: (name) => ({
+        DATABASE_URL: created.url,
+        NCG_DATA_DIR: dataDir(name),
+        NCG_CONFIG: configFile,
+        NCG_LEADER_LEASE_PERIOD_SECONDS: String(opts.leasePeriodSeconds),
+        // The seed's sim clusters run too (fast, idle): the HA jobs ask for a GPU type only the fake has.
+        NCG_SIM_SPEED: '60',
+      }),
+      async firstStartBy(names) {
+        const seeders = names.filter((n) => existsSync(join(dataDir(n), 'admin-token')));
+        if (seeders.length !== 1) throw new Error(`expected exactly one replica to seed and mint the admin token, got ${JSON.stringify(seeders)}`);
+        grid.token = readFileSync(join(dataDir(seeders[0]!), 'admin-token'), 'utf8').trim();
+        const project = (await sql<{ id: string }>`select id from projects where institution_id = 'itu' order by id limit 1`.execute(database.db)).rows[0]?.id;
+        if (!project) throw new Error('the national seed has no project at itu');
+        grid.project = project;
+        return seeders[0]!;
+      },
     };
-    return { fake, database, token: first.adminToken.secret, project, env, jobsCreated, close };
+    return grid;
   } catch (e) {
     await close();
     throw e;

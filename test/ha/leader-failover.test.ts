@@ -74,6 +74,7 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
 
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.destroy()));
+    await NcgProcess.destroyAll(); // one whose start failed (and so is not in procs), if any
     await grid?.close();
   }, 60_000);
 

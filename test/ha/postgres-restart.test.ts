@@ -51,6 +51,7 @@ describe.runIf(gate.available)('PostgreSQL restarted under a running ncg', () =>
 
   afterAll(async () => {
     await ncg?.destroy();
+    await NcgProcess.destroyAll();
     await check?.close().catch(() => undefined);
     await pg?.destroy();
     rmSync(dataDir, { recursive: true, force: true });

@@ -34,6 +34,13 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Every child spawned by this test process and not yet ended. */
+const living = new Set<ChildProcess>();
+// Whatever happens to the test (a timeout, a crash of the worker), no ncg outlives it.
+process.once('exit', () => {
+  for (const c of living) c.kill('SIGKILL');
+});
+
 /** A running (or ended) `ncg serve` child. */
 export class NcgProcess {
   readonly logs: LogLine[] = [];
@@ -44,8 +51,10 @@ export class NcgProcess {
   private port = 0;
 
   private constructor(readonly name: string, private readonly child: ChildProcess) {
+    living.add(child);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
+        living.delete(child);
         this.exit = { code, signal, at: Date.now() };
         resolve(this.exit);
       });
@@ -111,6 +120,13 @@ export class NcgProcess {
   async destroy(): Promise<void> {
     if (this.alive) this.child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** SIGKILL every child this test process spawned that is still running — those whose start failed included. */
+  static async destroyAll(): Promise<void> {
+    const ends = [...living].map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(undefined) : c.once('exit', resolve))));
+    for (const c of living) c.kill('SIGKILL');
+    await Promise.all(ends);
   }
 
   /**

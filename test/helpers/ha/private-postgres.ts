@@ -6,7 +6,7 @@
  * PostgreSQL refuses to run as root; as root (containers, CI) every command runs as the `postgres` user
  * through runuser, and the directory is handed to that user.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ export class PrivatePostgres {
   readonly port: number;
   private readonly data: string;
   private readonly asRoot = process.getuid?.() === 0;
+  private unhook: () => void = () => undefined;
 
   private constructor(private readonly bin: string, readonly dir: string, port: number) {
     this.port = port;
@@ -49,6 +50,10 @@ export class PrivatePostgres {
     if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql/<version>/bin');
     const dir = mkdtempSync(join(tmpdir(), 'ncg-pg-'));
     const pg = new PrivatePostgres(bin, dir, await freePort());
+    // If the test process ends without destroy() (a crash, a timeout), the server must not outlive it.
+    const onExit = () => pg.destroySync();
+    process.once('exit', onExit);
+    pg.unhook = () => process.off('exit', onExit);
     try {
       if (pg.asRoot) {
         const { uid, gid } = postgresUser();
@@ -84,7 +89,18 @@ export class PrivatePostgres {
 
   /** Stop if running and delete the directory. Never throws (afterAll). */
   async destroy(): Promise<void> {
+    this.unhook();
     if (existsSync(join(this.data, 'postmaster.pid'))) await this.cmd('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** destroy() for a process that is exiting (no event loop left). */
+  private destroySync(): void {
+    try {
+      if (existsSync(join(this.data, 'postmaster.pid'))) execFileSync(...this.argv('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']), { stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      // best effort: the process is going away
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -97,9 +113,14 @@ export class PrivatePostgres {
     }
   }
 
-  private async cmd(tool: string, args: string[]): Promise<void> {
+  /** File and arguments that run `tool` of this installation (as postgres when we are root). */
+  private argv(tool: string, args: string[]): [string, string[]] {
     const path = join(this.bin, tool);
-    const [file, argv] = this.asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+    return this.asRoot ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
+  }
+
+  private async cmd(tool: string, args: string[]): Promise<void> {
+    const [file, argv] = this.argv(tool, args);
     try {
       await run(file, argv, { timeout: 90_000, cwd: this.dir });
     } catch (e) {

@@ -14,6 +14,8 @@ export interface PoolView extends Pool {
 
 /** One cluster with its site, pools and live reachability. */
 export interface ClusterView extends Cluster {
+  /** Backend settings as registered (shown only to national admins and the site's operators: cluster-access.ts). */
+  config?: Record<string, unknown>;
   site: Pick<Site, 'id' | 'name' | 'city' | 'province'>;
   reachable: boolean;
   message?: string;

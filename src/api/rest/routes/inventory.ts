@@ -1,6 +1,8 @@
 /** GET /v1/sites and GET /v1/clusters. */
 import { Router } from 'express';
 import type { InventoryService } from '../../../services/inventory-service.js';
+import { clusterFor } from '../../../services/cluster-access.js';
+import { principalOf } from '../auth.js';
 import { onlyParams } from '../query.js';
 
 /** Sites and clusters (with pools and live free/total GPUs). */
@@ -12,7 +14,8 @@ export function inventoryRoutes(inventory: InventoryService): Router {
   });
   r.get('/clusters', async (req, res) => {
     onlyParams(req.query, []);
-    res.json({ items: await inventory.listClusters() });
+    const p = principalOf(res);
+    res.json({ items: (await inventory.listClusters()).map((c) => clusterFor(p, c)) });
   });
   return r;
 }

@@ -135,6 +135,12 @@ describeEachStore('allocation workflow', (getDb, target) => {
     expect(new Set(actions)).toEqual(new Set(['allocation.award', 'allocation.split', 'allocation.request', 'allocation.approve', 'allocation.reject']));
   });
 
+  it('allocation events are append-only: UPDATE and DELETE are refused', async () => {
+    await expect(getDb().updateTable('allocation_events').set({ kind: 'approved' }).execute()).rejects.toThrow('allocation_events is append-only: UPDATE refused');
+    await expect(getDb().deleteFrom('allocation_events').execute()).rejects.toThrow('allocation_events is append-only: DELETE refused');
+    await expect(getDb().updateTable('audit_log').set({ action: 'x' }).where('action', '=', 'allocation.award').execute()).rejects.toThrow('audit_log is append-only: UPDATE refused');
+  });
+
   it('lists by institution and period, narrowed to the caller', async () => {
     expect((await svc.list(instAdmin, { period: '2026-Q4', awardsOnly: true })).map((a) => a.id)).toEqual(['alloc-inst-01-2026-q4']);
     expect((await svc.list(nationalAdmin, { period: '2026-Q1' })).map((a) => a.institutionId)).toEqual(['inst-00', 'inst-01', 'inst-02']);

@@ -99,6 +99,8 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
       await until('jobs running on the cluster', () => grid.fake.list('Pod').some((p) => p.status?.['phase'] === 'Running') && load.acked.size >= 10, 30_000);
       const killedAt = leader.kill('SIGKILL');
       targets.find((t) => t.name === leader.name)!.active = false;
+      // The next tests restart the killed one (a) next to the survivor (b), whatever this one concludes.
+      [a, b] = [leader, standby];
       await leader.exited;
 
       const took = await standby.waitForLog((l) => l.leader === true && /became the control-loop leader/.test(l.msg ?? ''), 10 * LEASE_MS, killedAt);
@@ -132,8 +134,6 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
     expect(load.failures(standby.name)).toEqual([]);
     expect(reads.filter((r) => r.status !== 200)).toEqual([]);
     expect(reads.length).toBeGreaterThan(5);
-    b = standby;
-    a = leader;
   });
 
   it('the killed replica, started again, joins as a standby', { timeout: 90_000 }, async () => {

@@ -45,6 +45,8 @@ const scheduler = z.strictObject({
   borrowing: bool().default(true),
   reclaim: bool().default(true),
   nominalShareBy: z.enum(['total', 'gpuType']).default('total'),
+  /** Seconds a preempted job stays off lent (borrowed) GPUs; 0 turns the cooldown off. */
+  reclaimCooldownSeconds: int().pipe(z.number().min(0)).default(600),
 });
 
 const clusterId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and - (a DNS label)');

@@ -27,6 +27,7 @@ export const envKeys: Readonly<Record<string, string>> = {
   NCG_SCHEDULER_INTERVAL_SECONDS: 'scheduler.intervalSeconds',
   NCG_SCHEDULER_HALF_LIFE_DAYS: 'scheduler.halfLifeDays',
   NCG_SCHEDULER_BACKFILL_DEPTH: 'scheduler.backfillDepth',
+  NCG_SCHEDULER_RECLAIM_COOLDOWN_SECONDS: 'scheduler.reclaimCooldownSeconds',
   NCG_LEADER_LEASE_PERIOD_SECONDS: 'leader.leasePeriodSeconds',
   NCG_GRID_SEED: 'grid.seed',
   NCG_DEMO_LOAD: 'demo.load',

@@ -20,5 +20,6 @@ export function policyFromConfig(scheduler: Config['scheduler']): SchedulerPolic
     borrowing: scheduler.borrowing,
     reclaim: scheduler.reclaim,
     nominalShareBy: scheduler.nominalShareBy,
+    reclaimCooldownSeconds: scheduler.reclaimCooldownSeconds,
   };
 }

@@ -33,6 +33,7 @@ export function toPendingJob(job: JobRecord): PendingJob {
     submittedAt: job.submittedAt, gpuTypes: job.spec.gpuTypes,
   };
   if (job.spec.preferredSiteId !== undefined) p.preferredSiteId = job.spec.preferredSiteId;
+  if (job.preemptedAt !== undefined) p.preemptedAt = job.preemptedAt;
   return p;
 }
 

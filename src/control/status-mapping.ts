@@ -95,7 +95,10 @@ function ended(job: JobRecord, s: ExternalJobStatus, startedAt: number, now: num
     const forJobId = preempting ? job.reasonData?.['forJobId'] : undefined;
     const data = forJobId !== undefined ? { forJobId } : {};
     out.transitions.push({ jobId: job.id, from: ['running'], to: 'preempted', at: endedAt, reason: 'preempted', data, patch: { endedAt } });
-    out.transitions.push(requeue(job, ['preempted'], endedAt, 'requeued', `preempted on cluster ${cluster} to give its GPUs back; requeued`, data));
+    const requeued = requeue(job, ['preempted'], endedAt, 'requeued', `preempted on cluster ${cluster} to give its GPUs back; requeued`, data);
+    // The scheduler keeps a just-preempted job off lent GPUs for a while (reclaim cooldown): remember when.
+    requeued.patch = { ...requeued.patch, preemptedAt: endedAt };
+    out.transitions.push(requeued);
     return out;
   }
   if (s.state === 'succeeded') {

@@ -14,6 +14,7 @@ import { FairShareLookup, weighFactors, weighInto } from './priority.js';
 import { ReclaimBook } from './reclaim.js';
 import { ShapeCache } from './shapes.js';
 import { ShareBook } from './shares.js';
+import { reclaimCooldownMs } from './policy.js';
 import type { RunningJob, SchedulerSnapshot } from './types.js';
 
 /** Everything the cycle's steps share. */
@@ -53,12 +54,14 @@ export function prepareCycle(snapshot: SchedulerSnapshot): CycleState {
   const pending = snapshot.pending;
   const n = pending.length;
   const jobs = new JobTable(n, shapes.list, parties.list);
+  const cooldownMs = reclaimCooldownMs(policy);
   for (let i = 0; i < n; i++) {
     const job = pending[i]!;
     weighInto(jobs, i, job, pctx, lookup.of(job));
     jobs.set(
       i, job.id, job.submittedAt, job.nodes * job.gpusPerNode, job.walltimeSeconds, job.qos === 'preemptible', shapes.of(job),
       parties.institution(job.institutionId), parties.project(job.projectId),
+      job.preemptedAt !== undefined && cooldownMs > 0 ? job.preemptedAt + cooldownMs : 0,
     );
   }
   return { snapshot, pools, shapes, shares, reclaim, jobs };

@@ -85,9 +85,13 @@ function decide(st: CycleState, i: number, position: number, out: CycleDecisions
 
   // Borrowing: in total mode the answer is the same for every pool; per type, keep the pools it may use.
   let pools = shape.candidates;
-  if (!shares.mayBorrow(inst, proj, preemptible)) {
-    if (shares.perType) pools = pools.filter((p) => !shares.wouldBorrow(inst, gpus, false, p.gpuType));
-    if (shares.perType ? pools.length === 0 : shares.wouldBorrow(inst, gpus, false)) return why.verdict(id, 'ConcurrentLimit', position, why.noBorrowMessage(inst, shares.nominal(inst)));
+  const cooling = T.noBorrowUntil(i) > st.snapshot.now; // preempted moments ago: not on lent GPUs yet
+  if (cooling || !shares.mayBorrow(inst, proj, preemptible)) {
+    if (shares.perType) pools = pools.filter((p) => !shares.wouldBorrow(inst, gpus, preemptible, p.gpuType));
+    if (shares.perType ? pools.length === 0 : shares.wouldBorrow(inst, gpus, preemptible)) {
+      const message = cooling ? why.cooldownMessage(T.noBorrowUntil(i)) : why.noBorrowMessage(inst, shares.nominal(inst));
+      return why.verdict(id, 'ConcurrentLimit', position, message);
+    }
   }
   const outcome = tryPlace(st, i, shape, pools, wall);
   if (outcome.kind === 'placed') {

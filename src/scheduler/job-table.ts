@@ -21,6 +21,8 @@ const SHAPE = 3;
 const INST = 4;
 const PROJ = 5;
 const WEIGHTS = 6;
+/** Epoch ms until which the job may not borrow (a reclaim cooldown); 0 when it may. */
+const NO_BORROW_UNTIL = 11;
 
 /** What the walk needs of each pending job, by index in snapshot.pending. */
 export class JobTable {
@@ -38,9 +40,10 @@ export class JobTable {
   }
 
   /** Fill record `i`. */
-  set(i: number, id: string, submittedAt: number, gpus: number, wallSeconds: number, preemptible: boolean, shape: Shape, inst: Party, proj: Party): void {
+  set(i: number, id: string, submittedAt: number, gpus: number, wallSeconds: number, preemptible: boolean, shape: Shape, inst: Party, proj: Party, noBorrowUntil: number): void {
     const b = i * STRIDE;
     const r = this.rec;
+    r[b + NO_BORROW_UNTIL] = noBorrowUntil;
     r[b + GPUS] = gpus;
     r[b + WALL] = wallSeconds;
     r[b + PREEMPTIBLE] = preemptible ? 1 : 0;
@@ -81,6 +84,11 @@ export class JobTable {
       values[o + 4] = r[b + 4]!;
     }
     return new PriorityBreakdowns(order, this.id, values);
+  }
+
+  /** Epoch ms until which job `i` may not borrow (0: it may). */
+  noBorrowUntil(i: number): number {
+    return this.rec[i * STRIDE + NO_BORROW_UNTIL]!;
   }
 
   /** GPUs of the whole gang. */

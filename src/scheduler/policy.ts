@@ -54,3 +54,11 @@ export const fairshareNoBackfillPolicy: SchedulerPolicy = {
   ...defaultPolicy,
   backfillDepth: 0,
 };
+
+/** Default of SchedulerPolicy.reclaimCooldownSeconds: a preempted job stays off lent GPUs this long. */
+export const DEFAULT_RECLAIM_COOLDOWN_SECONDS = 600;
+
+/** The reclaim cooldown of `policy`, milliseconds. */
+export function reclaimCooldownMs(policy: Pick<SchedulerPolicy, 'reclaimCooldownSeconds'>): number {
+  return Math.max(0, policy.reclaimCooldownSeconds ?? DEFAULT_RECLAIM_COOLDOWN_SECONDS) * 1000;
+}

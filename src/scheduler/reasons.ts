@@ -60,6 +60,11 @@ export function reclaimMessage(plan: ReclaimPlan): string {
   return `GPUs are being reclaimed: ${plan.victims.length} borrowed job(s) (${gpus} GPUs) on pool ${label(plan.pool)} are preempted for it; it starts next cycle`;
 }
 
+/** `ConcurrentLimit` because the job was preempted moments ago and may not borrow again yet (reclaim cooldown). */
+export function cooldownMessage(until: number): string {
+  return `preempted recently to give GPUs back: it may run on lent (borrowed) GPUs again from ${iso(until)}, or sooner within its institution's share`;
+}
+
 /** `ConcurrentLimit` because running above nominal share is not allowed (built once per institution). */
 export function noBorrowMessage(inst: Party, nominal: number): string {
   return inst.noBorrowText ??= `institution ${inst.id} is at its nominal share (${Math.floor(nominal)} GPUs) and may not borrow idle GPUs`;

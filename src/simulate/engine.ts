@@ -9,6 +9,7 @@
  * smallest pending per-node request and nothing borrowed to reclaim.
  */
 import { runCycle } from '../scheduler/cycle.js';
+import { reclaimCooldownMs } from '../scheduler/policy.js';
 import type { SchedulerSnapshot } from '../scheduler/types.js';
 import { buildAccountTree, buildBudgets, effectiveShares } from './accounts.js';
 import { BudgetLedger } from './budget-ledger.js';
@@ -70,6 +71,7 @@ export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPoli
   const table = new JobTable(jobs, pools, usage, ledger, rec);
   const queue = new EventQueue();
   const intervalMs = policy.cycleIntervalSeconds * 1000;
+  const cooldownMs = reclaimCooldownMs(sched);
   const nominal = nominalShares(grid, policy, pools.capacity);
   const progressStep = Math.max(1, Math.floor(jobs.length / 100));
   let nextSubmit = 0;
@@ -111,6 +113,8 @@ export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPoli
       table.compactPending();
       if (d.preempt.length === 0) return;
       for (const p of d.preempt) table.preempt(p.jobId, t);
+      // Victims may not borrow again until their cooldown ends: wake the loop then, as the server's interval would.
+      if (cooldownMs > 0) queue.push(t + cooldownMs, { kind: 'cooldown' });
     }
   };
 
@@ -130,6 +134,8 @@ export function simulate(jobs: readonly SimJob[], grid: SimGrid, policy: SimPoli
         if (table.finish(e.jobIndex, e.run, t)) dirty = true;
       } else if (e.kind === 'cycle') {
         cycleQueued = false;
+      } else if (e.kind === 'cooldown') {
+        dirty = true;
       } else {
         period = e.period;
         ledger.newPeriod(t);

@@ -12,6 +12,8 @@
 export type SimEvent =
   | { kind: 'finish'; jobIndex: number; run: number }
   | { kind: 'cycle' }
+  /** A preempted job's reclaim cooldown ends: it may borrow again, so the queue may move. */
+  | { kind: 'cooldown' }
   | { kind: 'budget-period'; period: number };
 
 interface Entry {

@@ -102,6 +102,7 @@ export class JobTable {
     const p: PendingJob = {
       id: r.id, institutionId: r.institutionId, projectId: r.projectId, userId: r.userId, qos: r.qos,
       nodes: r.nodes, gpusPerNode: r.gpusPerNode, walltimeSeconds: r.walltimeSeconds, submittedAt: r.submittedAt, gpuTypes: j.gpuTypes,
+      preemptedAt: t,
     };
     this.pendingOf[j.index] = p;
     this.pending.push(p);

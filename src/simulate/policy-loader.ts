@@ -8,6 +8,7 @@
  *   backfillDepth: 10
  *   borrowing: true
  *   reclaim: false
+ *   reclaimCooldownSeconds: 600          # a preempted job stays off lent GPUs this long (0: off)
  *   shares: { big: 1, small: 1 }        # override institution shares (default: the grid's)
  *   budgets: none                        # none | grid | { periodDays, kind, gracePct, defaultGpuHours, institutions: { id: gpuHours } }
  *   cycleIntervalSeconds: 60             # at most one scheduling cycle per minute of simulated time
@@ -58,6 +59,7 @@ const policySchema = z.strictObject({
   borrowing: z.boolean().optional(),
   reclaim: z.boolean().optional(),
   nominalShareBy: z.enum(['total', 'gpuType']).optional(),
+  reclaimCooldownSeconds: z.number().nonnegative().optional(),
   shares: z.record(z.string(), z.number().nonnegative()).default({}),
   budgets: z.union([
     z.enum(['none', 'grid']),
@@ -96,6 +98,7 @@ export function parsePolicy(text: string, fileName: string): SimPolicy {
     borrowing: f.borrowing ?? base.borrowing,
     reclaim: f.reclaim ?? base.reclaim,
     nominalShareBy: f.nominalShareBy ?? base.nominalShareBy,
+    ...(f.reclaimCooldownSeconds !== undefined ? { reclaimCooldownSeconds: f.reclaimCooldownSeconds } : {}),
   };
   const budgets: BudgetMode = f.budgets === undefined ? NAMED_BUDGETS
     : typeof f.budgets === 'string' ? { mode: f.budgets }

@@ -91,6 +91,8 @@ export interface JobsTable {
   /** The backend's own id (Slurm job id, Kubernetes Job name, sim id). */
   external_id: string | null;
   priority: number | null; priority_at: Timestamp | null; updated_at: UpdatedAt;
+  /** When the job was last preempted (0008). */
+  preempted_at: Timestamp | null;
 }
 
 export interface JobEventsTable {

@@ -10,6 +10,7 @@ import { migration0004Metering } from './0004_metering.js';
 import { migration0005KpiRollups } from './0005_kpi_rollups.js';
 import { migration0006LedgerJobOwner } from './0006_ledger_job_owner.js';
 import { migration0007AllocationWorkflow } from './0007_allocation_workflow.js';
+import { migration0008JobPreemptedAt } from './0008_job_preempted_at.js';
 
 /** Migrations by name; names sort in the order they apply. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_kpi_rollups': migration0005KpiRollups,
   '0006_ledger_job_owner': migration0006LedgerJobOwner,
   '0007_allocation_workflow': migration0007AllocationWorkflow,
+  '0008_job_preempted_at': migration0008JobPreemptedAt,
 };
 
 /** The names of all known migrations, in order. */

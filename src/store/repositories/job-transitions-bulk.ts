@@ -26,6 +26,7 @@ function record(t: Transition): Record<string, unknown> {
     set_reason_data: p.reasonData !== undefined, reason_data: p.reasonData ?? null,
     set_dispatch: p.dispatchKey !== undefined, dispatch_key: p.dispatchKey ?? null,
     set_external: p.externalId !== undefined, external_id: p.externalId ?? null,
+    set_preempted: p.preemptedAt !== undefined, preempted_at: when(p.preemptedAt),
   };
 }
 
@@ -39,7 +40,8 @@ async function applyRound(db: Db, round: readonly Transition[]): Promise<string[
         set_started boolean, started_at timestamptz, set_ended boolean, ended_at timestamptz,
         set_cluster boolean, cluster_id text, set_pool boolean, pool_id text, set_nodes boolean, node_names text[],
         set_borrowed boolean, borrowed boolean, set_exit boolean, exit_code integer, set_reason boolean, reason text,
-        set_reason_data boolean, reason_data jsonb, set_dispatch boolean, dispatch_key text, set_external boolean, external_id text)
+        set_reason_data boolean, reason_data jsonb, set_dispatch boolean, dispatch_key text, set_external boolean, external_id text,
+        set_preempted boolean, preempted_at timestamptz)
     ),
     old as (
       select j.id, j.state from jobs j where j.id in (select id from v) for update
@@ -58,6 +60,7 @@ async function applyRound(db: Db, round: readonly Transition[]): Promise<string[
         reason_data = case when v.set_reason_data then v.reason_data else j.reason_data end,
         dispatch_key = case when v.set_dispatch then v.dispatch_key else j.dispatch_key end,
         external_id = case when v.set_external then v.external_id else j.external_id end,
+        preempted_at = case when v.set_preempted then v.preempted_at else j.preempted_at end,
         updated_at = now()
       from v join old on old.id = v.id
       where j.id = v.id and old.state = any(v.from_states)

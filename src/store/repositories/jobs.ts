@@ -23,6 +23,8 @@ export interface JobRecord extends Job {
   priority?: number;
   /** The submitter's idempotency key. */
   clientKey?: string;
+  /** When the job was last preempted (the scheduler's reclaim cooldown). */
+  preemptedAt?: number;
 }
 
 /** One row of a job's history. */
@@ -48,6 +50,7 @@ export function jobFromRow(r: Row<'jobs'>): JobRecord {
     submittedAt: ms(r.submitted_at),
     startedAt: optMs(r.started_at),
     endedAt: optMs(r.ended_at),
+    preemptedAt: optMs(r.preempted_at),
     clusterId: r.cluster_id ?? undefined,
     poolId: r.pool_id ?? undefined,
     nodeNames: r.node_names ?? undefined,
@@ -172,6 +175,8 @@ export interface JobPatch {
   reasonData?: Record<string, unknown> | null;
   dispatchKey?: string | null;
   externalId?: string | null;
+  /** When the job was last preempted (kept across requeues: the scheduler's reclaim cooldown reads it). */
+  preemptedAt?: number | null;
 }
 
 /** A requested state change. */
@@ -201,6 +206,7 @@ function patchColumns(p: JobPatch): Record<string, unknown> {
   if (p.reasonData !== undefined) out.reason_data = p.reasonData === null ? null : json(p.reasonData);
   if (p.dispatchKey !== undefined) out.dispatch_key = p.dispatchKey;
   if (p.externalId !== undefined) out.external_id = p.externalId;
+  if (p.preemptedAt !== undefined) out.preempted_at = t(p.preemptedAt);
   return out;
 }
 

@@ -92,8 +92,11 @@ describeEachStore('control: reconcile, preemption, verdicts, usage', (getDb) => 
     expect(events.slice(-2).map((e) => e.to)).toEqual(['preempted', 'queued']);
     expect(events.at(-2)!.data).toMatchObject({ forJobId: victim.id });
     expect(sum((await ledgerEntriesOfJob(grid.db, preempted[0]!.id)).map((r) => r.gpuSeconds))).toBe(8 * 60);
+    // The preemption time is kept through the requeue: the requeued job may not borrow again for 10 minutes.
+    expect(preempted[0]!.preemptedAt).toBe(events.at(-2)!.at);
     await controller.runOnce();
     expect(await getJob(grid.db, victim.id)).toMatchObject({ state: 'running' });
+    expect(await getJob(grid.db, preempted[0]!.id)).toMatchObject({ state: 'queued', reason: 'ConcurrentLimit', reasonData: { message: expect.stringMatching(/^preempted recently/) } });
     await drain(grid, controller, 3_600_000);
     expect(createdKeys(grid, preempted[0]!.id)).toHaveLength(2); // its first run, and the one after requeue
   });

@@ -44,6 +44,9 @@ describe('dispatching jobs', () => {
   it('preempted by the cluster before starting → queued; after starting → running, preempted, queued', () => {
     expect(path(mapStatus(job('dispatching'), status('preempted'), NOW))).toEqual(['dispatching>queued']);
     expect(path(mapStatus(job('dispatching'), status('preempted', { startedAt: 1, endedAt: 2 }), NOW))).toEqual(['dispatching>running', 'running>preempted', 'preempted>queued']);
+    // The requeue remembers when it was preempted (the scheduler's reclaim cooldown reads it).
+    const requeued = mapStatus(job('dispatching'), status('preempted', { startedAt: 1, endedAt: 2 }), NOW).transitions.at(-1)!;
+    expect(requeued.patch).toMatchObject({ preemptedAt: 2, startedAt: null, endedAt: null });
   });
 });
 

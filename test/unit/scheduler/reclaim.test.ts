@@ -72,3 +72,29 @@ describe('reclaim', () => {
     expect(preempted(d)).toHaveLength(1);
   });
 });
+
+describe('reclaim cooldown', () => {
+  // a runs 8 GPUs (its nominal share) on node 0; node 1 is idle. b-victim was preempted 5 minutes ago.
+  const aOwn = run('a-own', p, [0], { inst: 'a', gpusPerNode: 8 });
+  const victim = (preemptedAgoS: number, extra: Partial<PendingJob> = {}) => job('a-victim', { inst: 'a', gpusPerNode: 8, preemptedAt: T0 - preemptedAgoS * 1000, ...extra });
+
+  it('keeps a just-preempted job off lent GPUs until its cooldown ends, saying when', () => {
+    const d = cycle([aOwn], [victim(300)]);
+    expect(dispatchOf(d, 'a-victim')).toBeUndefined();
+    expect(verdictOf(d, 'a-victim')).toMatchObject({ reason: 'ConcurrentLimit', message: `preempted recently to give GPUs back: it may run on lent (borrowed) GPUs again from ${new Date(T0 + 300_000).toISOString()}, or sooner within its institution's share` });
+  });
+
+  it('lets it borrow once the cooldown is over, or at once when the cooldown is off', () => {
+    expect(dispatchOf(cycle([aOwn], [victim(600)]), 'a-victim')).toMatchObject({ borrowed: true });
+    expect(dispatchOf(cycle([aOwn], [victim(300)], { reclaimCooldownSeconds: 0 }), 'a-victim')).toMatchObject({ borrowed: true });
+  });
+
+  it('does not hold back a preempted job that fits within its institution’s share', () => {
+    expect(dispatchOf(cycle([], [victim(10)]), 'a-victim')).toMatchObject({ borrowed: false });
+  });
+
+  it('holds a preemptible job too (it only ever runs on lent GPUs)', () => {
+    const d = cycle([], [victim(10, { qos: 'preemptible' })]);
+    expect(verdictOf(d, 'a-victim')).toMatchObject({ reason: 'ConcurrentLimit' });
+  });
+});

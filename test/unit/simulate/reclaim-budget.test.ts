@@ -4,8 +4,9 @@
  *
  * Reclaim (default policy): a starts two 4-GPU jobs at t=0 — the first within its share, the second
  * borrowed. At t=100 b submits a 4-GPU job: nothing is free and b is within its share, so the core
- * preempts a's borrowed job (400 GPU-seconds lost), and b starts at the same instant. a's job restarts
- * when b's ends at t=200 and so waited 200 s.
+ * preempts a's borrowed job (400 GPU-seconds lost), and b starts at the same instant. b's job ends at t=200,
+ * but a's preempted job would borrow again and its reclaim cooldown (600 s by default) runs until t=700:
+ * it restarts then (at t=200 with the cooldown off).
  *
  * Budgets (b: 0.5 GPU-h hard per day): b submits two 4-GPU × 300 s jobs at t=0. The first is admitted
  * (1,200 of 1,800 GPU-s); the second would need 1,200 more and is held for budget — one exhaustion event —
@@ -39,8 +40,15 @@ describe('reclaim', () => {
     const { r, starts } = run('submit_time,duration,gpus,institution\n0,1000,4,a\n0,1000,4,a\n100,100,4,b\n', namedPolicy('default'));
     expect(r.recorder.preemptions).toBe(1);
     expect(r.recorder.lostGpuSeconds).toBe(400);
-    expect(starts).toEqual([0, 200, 100]);
+    expect(starts).toEqual([0, 700, 100]);
     expect(r.unfinished).toBe(0);
+  });
+
+  it('without the cooldown restarts the victim as soon as GPUs are free', () => {
+    const noCooldown: SimPolicy = { ...namedPolicy('default'), scheduler: { ...namedPolicy('default').scheduler, reclaimCooldownSeconds: 0 } };
+    const { r, starts } = run('submit_time,duration,gpus,institution\n0,1000,4,a\n0,1000,4,a\n100,100,4,b\n', noCooldown);
+    expect(r.recorder.preemptions).toBe(1);
+    expect(starts).toEqual([0, 200, 100]);
   });
 
   it('does not preempt under fifo (reclaim off)', () => {

@@ -58,6 +58,8 @@ describe('policy files', () => {
     expect(p.shares).toEqual({ a: 9 });
     expect(p.budgets).toEqual({ mode: 'table', periodDays: 7, kind: 'hard', gracePct: 0, defaultGpuHours: 100, institutions: { b: 5 } });
     expect(p.cycleIntervalSeconds).toBe(30);
+    expect(parsePolicy('reclaimCooldownSeconds: 0\n', 'eager.yaml').scheduler.reclaimCooldownSeconds).toBe(0);
+    expect(() => parsePolicy('reclaimCooldownSeconds: -5\n', 'bad.yaml')).toThrow(/reclaimCooldownSeconds/);
   });
 
   it('names bad keys', () => {

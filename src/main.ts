@@ -197,6 +197,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
     authz,
     limits,
     corsOrigins: config.http.cors.origins,
+    trustProxy: config.http.trustProxy,
     inventory,
     institutions: { listInstitutions: (page) => listInstitutions(db, page), getInstitution: (id) => getInstitution(db, id) },
     jobs,

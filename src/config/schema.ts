@@ -7,7 +7,7 @@ import { slurmClusterConfigSchema } from '../adapters/slurm/config.js';
 import { kubernetesClusterConfigSchema } from '../adapters/kubernetes/config.js';
 import { defaultReportsConfig, reportsConfigSchema } from '../reports/config.js';
 import { demoConfigSchema } from '../demo/config.js';
-import { corsConfigSchema, rateLimitConfigSchema } from '../api/security/config.js';
+import { corsConfigSchema, rateLimitConfigSchema, trustProxySchema } from '../api/security/config.js';
 import { authConfigSchema } from '../api/auth/oidc-config.js';
 import { meteringConfigSchema } from '../metering/config.js';
 
@@ -79,8 +79,10 @@ export const configSchema = z.strictObject({
       cors: corsConfigSchema.default(corsConfigSchema.parse({})),
       /** Per-token and per-address rate limits, and the failed-authentication brake. */
       rateLimit: rateLimitConfigSchema.default(rateLimitConfigSchema.parse({})),
+      /** Proxies whose X-Forwarded-For names the client (src/api/security/config.ts); off by default. */
+      trustProxy: trustProxySchema.default(false),
     })
-    .default({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 1_048_576, cors: corsConfigSchema.parse({}), rateLimit: rateLimitConfigSchema.parse({}) }),
+    .default({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 1_048_576, cors: corsConfigSchema.parse({}), rateLimit: rateLimitConfigSchema.parse({}), trustProxy: false }),
   grpc: z.strictObject({ host: z.string().min(1).default('0.0.0.0'), port: port().default(50051) }).default({ host: '0.0.0.0', port: 50051 }),
   database: z
     .strictObject({

@@ -8,6 +8,7 @@ export const envKeys: Readonly<Record<string, string>> = {
   NCG_HTTP_HOST: 'http.host',
   NCG_HTTP_PORT: 'http.port',
   NCG_HTTP_BODY_LIMIT_BYTES: 'http.bodyLimitBytes',
+  NCG_HTTP_TRUST_PROXY: 'http.trustProxy',
   NCG_HTTP_CORS_ORIGINS: 'http.cors.origins',
   NCG_RATE_LIMIT_TOKEN_PER_SECOND: 'http.rateLimit.tokenPerSecond',
   NCG_RATE_LIMIT_TOKEN_BURST: 'http.rateLimit.tokenBurst',

@@ -35,7 +35,7 @@ import { assertEveryRouteHasRule } from '../authz/rest-routes.js';
 import type { ScopeLookups } from '../authz/decide.js';
 import type { AccessTable } from '../authz/rule.js';
 import { RateLimiter } from '../security/rate-limits.js';
-import { defaultRateLimits } from '../security/config.js';
+import { defaultRateLimits, type TrustProxy } from '../security/config.js';
 import { corsMiddleware } from '../security/cors.js';
 import { securityHeaders } from '../security/headers.js';
 import { addressLimit } from '../security/address-limit.js';
@@ -68,6 +68,8 @@ export interface RestDeps {
   audit?: AuditService;
   /** Rate limits (shared with gRPC in main.ts); default: http.rateLimit's defaults. */
   limits?: RateLimiter;
+  /** Proxies whose X-Forwarded-For names the client (http.trustProxy); default off. */
+  trustProxy?: TrustProxy;
   /** Origins allowed to call the API from a browser (http.cors.origins); none: CORS off. */
   corsOrigins?: readonly string[];
   /** The authorisation table (default: src/api/authz/rules.ts) and the lookups its scope checks use. */
@@ -81,6 +83,7 @@ export function createApp(deps: RestDeps): Express {
   const limits = deps.limits ?? new RateLimiter(defaultRateLimits);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(securityHeaders());
   const cors = corsMiddleware(deps.corsOrigins ?? []);
   if (cors) app.use(cors);

@@ -9,7 +9,8 @@ export type TokenResolver = (secret: string) => Promise<Principal | undefined>;
 
 /** The client address rate limits key on (the socket's peer; no proxy headers are trusted). */
 export function clientAddress(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  // req.ip is the socket's peer unless http.trustProxy says which proxies' X-Forwarded-For to believe.
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 /**
@@ -51,7 +52,7 @@ export function requireBearer(resolve: TokenResolver, limits?: RateLimiter): Req
           return;
         }
         // A copy: the resolved principal is shared through the token cache; the address is this request's (audit trail).
-        res.locals.principal = { ...principal, ...(req.socket.remoteAddress ? { address: req.socket.remoteAddress } : {}) };
+        res.locals.principal = { ...principal, ...(address !== 'unknown' ? { address } : {}) };
         next();
       },
       (err: unknown) => next(err),

@@ -37,3 +37,28 @@ export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
 
 /** The defaults, for callers (tests, embedders) that build an app without a whole configuration. */
 export const defaultRateLimits: RateLimitConfig = rateLimitConfigSchema.parse({});
+
+/**
+ * `http.trustProxy`: which proxies' `X-Forwarded-For` names the client (express's "trust proxy"). Off by
+ * default: the client is the socket's peer. Behind an ingress controller or load balancer that peer is the
+ * proxy, so every user would share one address — one rate-limit bucket, one failed-authentication brake
+ * (30 misses a minute would lock everyone out) and one address in the audit log. Give the number of proxy
+ * hops in front of ncg (`1` for one ingress) or their addresses/subnets (`10.0.0.0/8,loopback`). `true`
+ * trusts any header, which any client can forge: only behind a proxy that overwrites it.
+ */
+export const trustProxySchema = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const s = v.trim();
+    if (s === '' || s === 'false') return false;
+    if (s === 'true') return true;
+    if (/^\d+$/.test(s)) return Number(s);
+    return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  },
+  z.union([z.boolean(), z.number().int().min(0), z.array(z.string().regex(/^[0-9a-fA-F.:/]+$|^(loopback|linklocal|uniquelocal)$/, 'expected an IP address, a subnet (10.0.0.0/8) or loopback/linklocal/uniquelocal')).min(1)], {
+    error: 'expected false, true, a number of proxy hops, or proxy addresses/subnets',
+  }),
+);
+
+/** The validated `http.trustProxy` value. */
+export type TrustProxy = z.infer<typeof trustProxySchema>;

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** A second app over the harness's database with its own limits and CORS origins; its base URL. */
-async function appWith(opts: { limits?: Partial<Record<string, number>>; corsOrigins?: string[] }): Promise<string> {
+async function appWith(opts: { limits?: Partial<Record<string, number>>; corsOrigins?: string[]; trustProxy?: number }): Promise<string> {
   const db = h.db;
   const log = createLogger('silent');
   const app = createApp({
@@ -40,6 +40,7 @@ async function appWith(opts: { limits?: Partial<Record<string, number>>; corsOri
     jobs: new JobService({ db, log }),
     ...(opts.limits ? { limits: new RateLimiter(rateLimitConfigSchema.parse(opts.limits)) } : {}),
     ...(opts.corsOrigins ? { corsOrigins: opts.corsOrigins } : {}),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
   });
   const http: HttpServerHandle = await listen(app, '127.0.0.1', 0);
   servers.push({ close: () => http.close(500) });
@@ -107,6 +108,20 @@ describe('rate limits', () => {
     expect(braked.status).toBe(429);
     expect(Number(braked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await braked.json()) as any).error.message).toMatch(/too many failed authentications from/);
+  });
+
+  it('behind a trusted proxy (http.trustProxy) brakes the client named by X-Forwarded-For, not the proxy', async () => {
+    const bad = { authorization: `Bearer ncg_${'x'.repeat(43)}` };
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    // Off (the default): the header is ignored, so everyone behind the proxy shares the proxy's brake.
+    const plain = await appWith({ limits: { authFailuresPerMinute: 3 } });
+    for (let i = 0; i < 3; i++) await fetch(`${plain}/v1/sites`, { headers: { ...bad, ...from('198.51.100.7') } });
+    expect((await fetch(`${plain}/v1/sites`, { headers: { ...bearer('inst-00-r1'), ...from('203.0.113.9') } })).status).toBe(429);
+    // One trusted hop: the guessing client is braked, another client behind the same proxy is not.
+    const proxied = await appWith({ limits: { authFailuresPerMinute: 3 }, trustProxy: 1 });
+    for (let i = 0; i < 3; i++) await fetch(`${proxied}/v1/sites`, { headers: { ...bad, ...from('198.51.100.7') } });
+    expect((await fetch(`${proxied}/v1/sites`, { headers: { ...bearer('inst-00-r1'), ...from('198.51.100.7') } })).status).toBe(429);
+    expect((await fetch(`${proxied}/v1/sites`, { headers: { ...bearer('inst-00-r1'), ...from('203.0.113.9') } })).status).toBe(200);
   });
 
   it('defaults leave room for the API bench (thousands of requests a second from one token)', () => {

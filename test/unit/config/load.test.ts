@@ -57,6 +57,13 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig({ configFile: yamlFile('metering:\n  stepSecs: 60\n') })).join('\n')).toMatch(/metering.*stepSecs/);
   });
 
+  it('reads http.trustProxy as off, a hop count or proxy subnets, and names a bad one', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ env: { NCG_HTTP_TRUST_PROXY: '1' } }).http.trustProxy).toBe(1);
+    expect(loadConfig({ env: { NCG_HTTP_TRUST_PROXY: '10.0.0.0/8, loopback' } }).http.trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+    expect(problemsOf(() => loadConfig({ env: { NCG_HTTP_TRUST_PROXY: 'the ingress' } })).join('\n')).toMatch(/http\.trustProxy/);
+  });
+
   it('reads the file named by NCG_CONFIG', () => {
     const file = yamlFile('grpc:\n  port: 6000\n');
     expect(loadConfig({ env: { NCG_CONFIG: file } }).grpc.port).toBe(6000);

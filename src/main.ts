@@ -139,7 +139,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   const { adapters, now } = await buildAdapters(database, config, log);
   if (first.seeded && demoOn && demoConfigOf(config).history) {
     log.info({}, 'writing the demo history: finished jobs since the start of the previous quarter (NCG_DEMO_HISTORY=0 skips it)');
-    const past = await seedDemoHistory(db, seed(), now(), demoConfigOf(config).seed);
+    const past = await seedDemoHistory(db, seed(), now(), demoConfigOf(config).seed, config.scheduler.halfLifeDays * 86_400);
     log.info({ ...past, from: new Date(past.from).toISOString() }, `demo history: ${past.jobs} finished jobs, ${past.gpuHours} GPU-hours since ${new Date(past.from).toISOString().slice(0, 10)}`);
   }
   const metrics = createMetricsRegistry({ database: database.kind, grid: adapters.size > 0 ? 'sim' : 'none' });

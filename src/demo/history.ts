@@ -9,6 +9,8 @@
  *
  * Deterministic: the same seed, grid and period give the same history (no clock, no I/O; ids from the seed).
  */
+import { usageAccountsOf } from '../control/account-tree.js';
+import { addInterval, decayTo, zeroDecayed } from '../scheduler/decay.js';
 import type { GridSeed } from '../seed/types.js';
 import { simulate } from '../simulate/engine.js';
 import { namedPolicy } from '../simulate/policy-loader.js';
@@ -154,6 +156,20 @@ export function dailyCharges(jobId: string, start: number, end: number, gpus: nu
     const gpuSeconds = Math.round(((b - a) / 1000) * gpus);
     if (gpuSeconds > 0) out.push({ jobId, windowStart: a, windowEnd: b, gpuSeconds });
     a = b;
+  }
+  return out;
+}
+
+/**
+ * The decayed usage the history leaves behind at `now`, per account of the fair-share tree (national,
+ * institution, project, project/user), so the scheduler's Fair Tree starts from the grid's past as it would
+ * had the history really run. Each run counts with the decay inside it integrated exactly (decay.ts).
+ */
+export function historyUsage(jobs: readonly HistoryJob[], now: number, halfLifeSeconds: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const j of jobs) {
+    const run = decayTo(addInterval(zeroDecayed(j.startedAt), j.startedAt, j.endedAt, j.nodes * j.gpusPerNode, halfLifeSeconds), now, halfLifeSeconds).value;
+    for (const account of usageAccountsOf(j)) out.set(account, (out.get(account) ?? 0) + run);
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * the project they charged, and ledger charges that add up to GPUs × run time, split at UTC midnight.
  */
 import { describe, expect, it } from 'vitest';
-import { buildDemoHistory, dailyCharges } from '../../../src/demo/history.js';
+import { buildDemoHistory, dailyCharges, historyUsage } from '../../../src/demo/history.js';
 import { previousQuarterStart } from '../../../src/demo/seed-history.js';
 import { gridFixture } from '../../helpers/grid-fixture.js';
 
@@ -69,6 +69,20 @@ describe('demo history', () => {
       expect(Math.abs((byJob.get(j.id) ?? 0) - want)).toBeLessThanOrEqual(2);
     }
     expect(dailyCharges('x', Date.UTC(2026, 0, 1, 22), Date.UTC(2026, 0, 2, 3), 4).map((c) => c.gpuSeconds)).toEqual([2 * 3600 * 4, 3 * 3600 * 4]);
+  });
+
+  it('leaves decayed usage on every account of the fair-share tree, with the decay inside each run integrated', () => {
+    const H = 7 * 86_400;
+    const now = to;
+    const one = { ...h.jobs[0]!, startedAt: now - 2 * H * 1000, endedAt: now - H * 1000, nodes: 1, gpusPerNode: 4 };
+    const u = historyUsage([one], now, H);
+    // ∫ 4·2^(−(now−t)/H) dt over [now−2H, now−H] = 4·H·(1/2 − 1/4)/ln 2.
+    const want = (4 * H * 0.25) / Math.LN2;
+    expect([...u.keys()].sort()).toEqual(['national', one.institutionId, one.projectId, `${one.projectId}/${one.userId}`].sort());
+    for (const v of u.values()) expect(v).toBeCloseTo(want, 3);
+    const all = historyUsage(h.jobs, now, H);
+    const byInst = [...new Set(h.jobs.map((j) => j.institutionId))].reduce((s, i) => s + all.get(i)!, 0);
+    expect(byInst).toBeCloseTo(all.get('national')!, 3);
   });
 
   it('starts at the previous quarter', () => {

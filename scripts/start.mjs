@@ -1,25 +1,15 @@
 #!/usr/bin/env node
 // `npm start`: build if the compiled output is missing or older than the sources, then run the server
 // in this same process (so SIGTERM/SIGINT reach it directly). Extra arguments go to `ncg serve`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isStale } from '../bin/freshness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'dist', 'cli', 'main.js');
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-const stale = !existsSync(entry) || newest(join(root, 'src')) > statSync(entry).mtimeMs;
-if (stale) {
+if (isStale(entry, join(root, 'src'))) {
   process.stderr.write('ncg: building (tsc)…\n');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });

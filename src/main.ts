@@ -49,12 +49,12 @@ import {
   migrateToLatest,
   migrationStatus,
   openDatabase,
+  pingDatabase,
   resolveToken,
   type OpenedDatabase,
 } from './store/index.js';
 import { jobEvents } from './store/repositories/jobs.js';
 import { withTimeout } from './control/bounded.js';
-import { sql } from 'kysely';
 
 /** A running ncg process. */
 export interface RunningNcg {
@@ -167,7 +167,7 @@ export async function startNcg(config: Config, log: Logger, opts: StartOptions =
   // say so within the probe's timeout, not leave the probe hanging on a pool connect without one.
   const readiness = async (): Promise<Readiness> => {
     try {
-      await withTimeout(sql`select 1`.execute(db), READINESS_TIMEOUT_MS, `no answer from the database within ${READINESS_TIMEOUT_MS} ms`);
+      await withTimeout(pingDatabase(db), READINESS_TIMEOUT_MS, `no answer from the database within ${READINESS_TIMEOUT_MS} ms`);
       const status = await migrationStatus(db);
       const migrated = status.pending.length === 0 && status.unknown.length === 0;
       return { ready: migrated, checks: { database: 'ok', migrations: migrated ? 'ok' : `pending: ${status.pending.join(', ')}` } };

@@ -12,10 +12,10 @@
  * were actually inserted are added to usage, in the same transaction. A transaction-level advisory lock
  * keeps two writers (an old leader finishing a cycle, a new one starting) from both extending a chain.
  */
-import { sql } from 'kysely';
 import type { LedgerEntry } from '../domain/types.js';
 import { addInterval, decayTo, zeroDecayed } from '../scheduler/decay.js';
 import { appendLedgerEntries, lastWindowEnds } from '../store/repositories/usage-ledger.js';
+import { lockUsageWriters } from '../store/repositories/metering-ledger.js';
 import { lockUsageAccounts, upsertUsageAccounts } from '../store/repositories/usage-accounts.js';
 import type { Db } from '../store/rows.js';
 import { usageAccountsOf } from './account-tree.js';
@@ -48,7 +48,7 @@ export async function recordUsage(db: Db, claims: readonly UsageClaim[], now: nu
   const merged = mergeClaims(claims);
   if (merged.length === 0) return { rows: 0, gpuSeconds: 0 };
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('ncg.usage-from-allocation'))`.execute(tx);
+    await lockUsageWriters(tx);
     const last = await lastWindowEnds(tx, merged.map((c) => c.jobId), 'allocation');
     const entries: LedgerEntry[] = [];
     const gpusOf = new Map<string, number>();

@@ -2,7 +2,7 @@
  * "Who am I?" (GET /v1/me): the caller's identity as the server resolved it — user, institution, roles,
  * operated sites — with the projects they may charge and the one `ncg submit` uses when none is named.
  */
-import type { Principal } from '../domain/principal.js';
+import { hasRole, type Principal } from '../domain/principal.js';
 import type { Project } from '../domain/types.js';
 import { listProjects, listUserProjects } from '../store/repositories/projects.js';
 import { getUser } from '../store/repositories/users.js';
@@ -34,7 +34,7 @@ export async function whoami(db: Db, p: Principal): Promise<Me> {
     projects: projects.map((x) => ({ id: x.id, name: x.name, institutionId: x.institutionId })),
   };
   let fallback = projects[0]?.id;
-  if (fallback === undefined && (p.roles.includes('institution-admin') || p.roles.includes('national-admin'))) {
+  if (fallback === undefined && (hasRole(p, 'institution-admin') || hasRole(p, 'national-admin'))) {
     fallback = (await listProjects(db, { institutionId: p.institutionId }))[0]?.id;
   }
   if (fallback !== undefined) me.defaultProject = fallback;

@@ -3,7 +3,7 @@
  * exports; SQL lives nowhere else. Every repository function takes a `Db` (a Kysely handle or an open
  * transaction) first, and speaks domain types (epoch ms, undefined) rather than rows.
  */
-export { openDatabase, redactUrl, type OpenDatabaseOptions, type OpenedDatabase } from './open-database.js';
+export { openDatabase, pingDatabase, redactUrl, type OpenDatabaseOptions, type OpenedDatabase } from './open-database.js';
 export { PgliteDialect, type PgliteDialectConfig } from './pglite-dialect.js';
 export { assertKnownMigrations, migrateToLatest, migrationStatus, pendingMigrations, type MigrationStatus } from './migrate.js';
 export { knownMigrationNames, migrations } from './migrations/index.js';

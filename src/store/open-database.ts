@@ -37,11 +37,16 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+/** Does the database answer? Rejects with the driver's error when it does not. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
 /** Open the database described by `opts`, checking that it answers before returning. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenedDatabase> {
   const opened = opts.url ? openPostgres(opts.url, opts) : await openPglite(opts);
   try {
-    await sql`select 1`.execute(opened.db);
+    await pingDatabase(opened.db);
   } catch (err) {
     await opened.close().catch(() => undefined);
     throw new DomainError('unavailable', `cannot reach the database at ${opened.location}: ${(err as Error).message}`, {

@@ -5,18 +5,6 @@
 import { sql } from 'kysely';
 import { date, json, ms, type Db } from '../rows.js';
 
-/** A stored snapshot. */
-export interface SnapshotRecord {
-  id: number;
-  kind: string;
-  period: string;
-  periodStart: number;
-  periodEnd: number;
-  content: unknown;
-  sha256: string;
-  createdAt: number;
-}
-
 /** A snapshot to write. */
 export interface NewSnapshot {
   kind: string;
@@ -25,6 +13,12 @@ export interface NewSnapshot {
   periodEnd: number;
   content: unknown;
   sha256: string;
+}
+
+/** A stored snapshot: what was written, with its id and when. */
+export interface SnapshotRecord extends NewSnapshot {
+  id: number;
+  createdAt: number;
 }
 
 /** Write a snapshot unless one of that kind and period exists; returns the stored one either way, and whether it was new. */

@@ -126,8 +126,8 @@ export async function reverseSupersededEstimates(db: Db, scope: ReversalScope): 
 }
 
 /**
- * Serialise with the control loop's usage writer (src/control/usage-recorder.ts takes the same
- * transaction lock) before touching usage accounts, so the two never lock account rows in opposite orders.
+ * The transaction lock every writer of usage accounts takes first — the control loop's usage-from-allocation
+ * recorder and the meter — so the two never lock account rows in opposite orders.
  */
 export async function lockUsageWriters(db: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('ncg.usage-from-allocation'))`.execute(db);

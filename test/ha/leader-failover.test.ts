@@ -112,6 +112,9 @@ describe.runIf(gate.available)('leader failover with real ncg processes on Postg
       // The new leader's loop dispatches: submissions made after the kill run on the cluster.
       const afterKill = load.acked.size;
       await until('submissions after the kill to start on the cluster', () => [...load.acked.values()].slice(afterKill).some((s) => grid.jobsCreated.has(s.jobId)), 20_000);
+      // Keep reading the survivor for a while after the kill: on a quiet machine the takeover and the first
+      // dispatch can take well under a second, which left too few reads to say "throughout".
+      await until('reads of the survivor after the kill', () => reads.filter((r) => r.at >= killedAt).length > 5, 20_000);
     } finally {
       await load.stop();
       reading = false;
